@@ -1,0 +1,471 @@
+//! The `hublot` command line: each subcommand converts its arguments into a call of the core
+//! API (`hublot::api`) and prints the answer, as text or as JSON with `--json`.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hublot::api::{NomenclatureRequest, Record};
+use hublot::{Hublot, ImportRequest, SearchRequest};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// `println!` that ends quietly when the reader goes away (`hublot search … | head`).
+macro_rules! out {
+    ($($t:tt)*) => {
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0)
+        }
+    };
+}
+
+#[derive(Parser)]
+#[command(
+    name = "hublot",
+    version,
+    about = "Offline explorer of the French health-data catalogue (SNDS, Health Data Hub)"
+)]
+struct Cli {
+    /// Data directory (default: the platform data dir, e.g. ~/.local/share/hublot).
+    #[arg(long, global = true, env = "HUBLOT_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Build a new snapshot from sources (snapshots, schema-snds/synthetic-snds trees, Markdown
+    /// trees) and activate it. The first source given wins when two describe the same table.
+    Import {
+        /// Source directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Rebuild even if the sources are unchanged.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Search the catalogue.
+    Search {
+        /// What to look for.
+        query: String,
+        /// Only this kind: base, table, variable, nomenclature, code, doc.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this base (id).
+        #[arg(long)]
+        base: Option<String>,
+        /// Only this domain (produit).
+        #[arg(long)]
+        produit: Option<String>,
+        /// Only this table.
+        #[arg(long)]
+        table: Option<String>,
+        /// How many hits.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Do not collapse a variable present in several tables.
+        #[arg(long)]
+        no_group: bool,
+    },
+    /// Show a record: base/ID, table/NAME, variable/TABLE/NAME, nomenclature/NAME,
+    /// code/LIST/CODE, doc/PATH, or a bare name.
+    Show {
+        /// The id.
+        id: String,
+    },
+    /// Browse a code list, optionally filtered.
+    Codes {
+        /// Code list name.
+        name: String,
+        /// Code prefix or label words.
+        #[arg(long, short)]
+        q: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Counts of the active snapshot.
+    Stats,
+    /// The active snapshot: id, sources, merges, warnings.
+    Snapshot,
+    /// Go back to the previous snapshot.
+    Rollback,
+}
+
+impl From<&Cmd> for SearchRequest {
+    fn from(c: &Cmd) -> Self {
+        match c {
+            Cmd::Search {
+                query,
+                kind,
+                base,
+                produit,
+                table,
+                limit,
+                no_group,
+            } => SearchRequest {
+                q: query.clone(),
+                kind: kind.clone(),
+                base: base.clone(),
+                produit: produit.clone(),
+                table: table.clone(),
+                limit: Some(*limit),
+                no_group: *no_group,
+                nomenclature: None,
+            },
+            _ => unreachable!("only built from Search"),
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
+    out!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("hublot: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let h = Hublot::open(cli.data_dir.clone()).context("cannot open the data directory")?;
+    match &cli.cmd {
+        Cmd::Import { paths, force } => {
+            let r = h.import(&ImportRequest {
+                paths: paths.clone(),
+                force: *force,
+            })?;
+            if cli.json {
+                return print_json(&r);
+            }
+            if r.unchanged {
+                out!(
+                    "Unchanged: the sources are the same as snapshot {}; nothing rebuilt ({} ms).",
+                    r.snapshot,
+                    r.took_ms
+                );
+                return Ok(());
+            }
+            for s in &r.sources {
+                out!(
+                    "read {} ({:?}): {} bases, {} tables, {} variables, {} code lists, {} sample tables, {} doc pages",
+                    s.path,
+                    s.kind.unwrap(),
+                    s.bases,
+                    s.tables,
+                    s.variables,
+                    s.nomenclatures,
+                    s.sample_tables,
+                    s.docs
+                );
+            }
+            if !r.merges.is_empty() {
+                let mut groups: std::collections::BTreeMap<
+                    (String, Option<String>, Vec<String>),
+                    Vec<String>,
+                > = Default::default();
+                for m in &r.merges {
+                    groups
+                        .entry((
+                            m.schema_from.clone(),
+                            m.samples_from.clone(),
+                            m.also_in.clone(),
+                        ))
+                        .or_default()
+                        .push(m.table.clone());
+                }
+                for ((schema, samples, also), tables) in groups {
+                    out!(
+                        "merged {} tables also described by {}: schema from {}, samples from {}",
+                        tables.len(),
+                        also.join(", "),
+                        schema,
+                        samples.as_deref().unwrap_or("nowhere")
+                    );
+                }
+            }
+            for w in &r.warnings {
+                out!("warning: {w}");
+            }
+            let s = &r.stats;
+            out!(
+                "snapshot {} active: {} bases, {} tables, {} variables, {} code lists, {} codes, {} doc pages, {} sample rows ({:.2} s)",
+                r.snapshot,
+                s.bases,
+                s.tables,
+                s.variables,
+                s.nomenclatures,
+                s.codes,
+                s.docs,
+                s.sample_rows,
+                r.took_ms as f64 / 1000.0
+            );
+        }
+        c @ Cmd::Search { .. } => {
+            let r = h.search(&SearchRequest::from(c))?;
+            if cli.json {
+                return print_json(&r);
+            }
+            for (i, hit) in r.hits.iter().enumerate() {
+                let what = match hit.kind.as_str() {
+                    "variable" => format!(
+                        "{}.{}{}",
+                        hit.table.as_deref().unwrap_or(""),
+                        hit.name.as_deref().unwrap_or(""),
+                        match hit.tables_count {
+                            Some(n) if n > 1 => format!(" (in {n} tables)"),
+                            _ => String::new(),
+                        }
+                    ),
+                    "code" => format!(
+                        "{} {}",
+                        hit.nomenclature.as_deref().unwrap_or(""),
+                        hit.code.as_deref().unwrap_or("")
+                    ),
+                    "doc" => hit.path.clone().unwrap_or_default(),
+                    _ => hit.name.clone().unwrap_or_default(),
+                };
+                out!("{:>2}. {:<12} {:<40} {}", i + 1, hit.kind, what, hit.title);
+            }
+            let kinds: Vec<String> = r
+                .kinds
+                .iter()
+                .map(|f| format!("{} {}", f.count, f.value))
+                .collect();
+            out!(
+                "{} matches ({}) in {:.2} ms{}",
+                r.total,
+                kinds.join(", "),
+                r.took_ms,
+                if r.fuzzy { ", typo-tolerant" } else { "" }
+            );
+        }
+        Cmd::Show { id } => {
+            let rec = h.show(id)?;
+            if cli.json {
+                return print_json(&rec);
+            }
+            print_record(&rec);
+        }
+        Cmd::Codes {
+            name,
+            q,
+            offset,
+            limit,
+        } => {
+            let p = h.nomenclature(&NomenclatureRequest {
+                name: name.clone(),
+                q: q.clone(),
+                offset: Some(*offset),
+                limit: Some(*limit),
+            })?;
+            if cli.json {
+                return print_json(&p);
+            }
+            out!(
+                "{} — {} ({} rows, {} matching)",
+                p.nomenclature.name,
+                p.nomenclature.title,
+                p.nomenclature.rows,
+                p.codes.total
+            );
+            for c in &p.codes.rows {
+                out!("  {:<14} {}", c.code, c.label);
+            }
+        }
+        Cmd::Stats => {
+            let s = h.stats()?;
+            if cli.json {
+                return print_json(&s);
+            }
+            out!(
+                "bases {}\ntables {}\nvariables {}\nnomenclatures {}\ncodes {}\ndocs {}\nsample_rows {}",
+                s.bases, s.tables, s.variables, s.nomenclatures, s.codes, s.docs, s.sample_rows
+            );
+        }
+        Cmd::Snapshot => {
+            let s = h.snapshot()?;
+            if cli.json {
+                return print_json(&s);
+            }
+            out!(
+                "snapshot {} (built {} by Hublot {})",
+                s.id,
+                s.created,
+                s.hublot_version
+            );
+            out!("data directory {}", h.data_dir().display());
+            for src in &s.sources {
+                out!("  source {}", src.path);
+            }
+            for w in &s.warnings {
+                out!("  warning: {w}");
+            }
+        }
+        Cmd::Rollback => {
+            let s = h.rollback()?;
+            if cli.json {
+                return print_json(&s);
+            }
+            out!("snapshot {} is active again", s.id);
+        }
+    }
+    Ok(())
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("—")
+}
+
+fn print_record(rec: &Record) {
+    match rec {
+        Record::Base(p) => {
+            let b = &p.base;
+            out!("{} — {}\n", b.name, b.title.fr);
+            if let Some(pr) = &b.producer {
+                out!("Producteur : {}", pr.name);
+            }
+            out!("{}\n", b.description.fr);
+            if !b.population.fr.is_empty() {
+                out!("Population : {}", b.population.fr);
+            }
+            if !b.period.text.fr.is_empty() {
+                out!("Période : {}", b.period.text.fr);
+            }
+            if !b.access.text.fr.is_empty() {
+                out!("Accès : {}", b.access.text.fr);
+            }
+            if let Some(c) = &b.citation {
+                out!("Citer : {c}");
+            }
+            for l in &b.links {
+                out!("  {} <{}>", l.title.fr, l.url);
+            }
+            if !p.tables.is_empty() {
+                out!("\n{} tables:", p.tables.len());
+                for t in &p.tables {
+                    out!("  {:<16} {:<14} {}", t.name, t.produit, t.title);
+                }
+            }
+        }
+        Record::Table(p) => {
+            let t = &p.table;
+            out!(
+                "{} — {}  [{} / {}]\n",
+                t.name,
+                t.title,
+                t.produit,
+                p.base.as_ref().map(|b| b.name.as_str()).unwrap_or("")
+            );
+            if !t.primary_key.is_empty() {
+                out!("Primary key: {}", t.primary_key.join(", "));
+            }
+            for j in &p.joins_out {
+                out!(
+                    "→ {} on {} = {}",
+                    j.table,
+                    j.fields.join(", "),
+                    j.other_fields.join(", ")
+                );
+            }
+            for j in &p.joins_in {
+                out!(
+                    "← {} on {} = {}",
+                    j.table,
+                    j.other_fields.join(", "),
+                    j.fields.join(", ")
+                );
+            }
+            out!("\n{} variables:", t.variables.len());
+            for v in &t.variables {
+                out!(
+                    "  {:<16} {:<9} {:<5} {:<12} {}",
+                    v.name,
+                    v.r#type,
+                    opt(&v.length),
+                    v.nomenclature
+                        .as_ref()
+                        .map(|n| n.name.as_str())
+                        .unwrap_or(""),
+                    v.description
+                );
+            }
+            if let Some(s) = &p.sample {
+                out!("\n{} sample rows (from {})", s.total, opt(&s.source));
+            }
+        }
+        Record::Variable(p) => {
+            let v = &p.variable;
+            out!("{}.{} — {}\n", p.table.name, v.name, v.description);
+            out!("Table       {} — {}", p.table.name, p.table.title);
+            out!(
+                "Type        {}  length {}  format {}",
+                v.r#type,
+                opt(&v.length),
+                opt(&v.format)
+            );
+            if p.in_primary_key {
+                out!("Key         part of the primary key");
+            }
+            out!(
+                "Created     {}   deleted {}",
+                opt(&v.date_created),
+                opt(&v.date_deleted)
+            );
+            if let Some(r) = &v.regle_gestion {
+                out!("Rule        {r}");
+            }
+            if let Some(o) = &v.observation {
+                out!("Observation {o}");
+            }
+            match (&v.nomenclature, &p.nomenclature) {
+                (Some(_), Some(n)) => {
+                    out!("Code list   {} — {} ({} rows)", n.name, n.title, n.rows);
+                    for c in &p.codes {
+                        out!("              {:<10} {}", c.code, c.label);
+                    }
+                }
+                (Some(r), None) => out!("Code list   {} (not in this snapshot)", r.name),
+                _ => {}
+            }
+            if !p.other_tables.is_empty() {
+                out!(
+                    "Also in     {} other tables: {}",
+                    p.other_tables.len(),
+                    p.other_tables.join(", ")
+                );
+            }
+        }
+        Record::Nomenclature(p) => {
+            out!(
+                "{} — {} ({} rows)",
+                p.nomenclature.name,
+                p.nomenclature.title,
+                p.nomenclature.rows
+            );
+            for c in &p.codes.rows {
+                out!("  {:<14} {}", c.code, c.label);
+            }
+            if !p.used_by.is_empty() {
+                out!("Used by: {}", p.used_by.join(", "));
+            }
+        }
+        Record::Code(c) => {
+            out!("{} {} — {}", c.nomenclature.name, c.code.code, c.code.label);
+            for (k, v) in c.nomenclature.columns.iter().zip(&c.code.values) {
+                out!("  {k:<14} {v}");
+            }
+        }
+        Record::Doc(d) => {
+            out!("{}  ({})\n", d.title, d.path);
+            out!("{}", d.text.trim());
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Building a snapshot directory from a [`Catalogue`]: `catalogue.sqlite`, `samples.sqlite` and
+//! the search index, written side by side. The SQLite writer runs on its own thread and the
+//! index on tantivy's; code-list rows are parsed once and fed to both, one list at a time, so
+//! memory stays flat however large the lists are.
+
+use crate::ingest::{Catalogue, MergeNote, SourceReport};
+use crate::search::IndexBuilder;
+use crate::store::catalogue_db::{CatalogueWriter, Stats};
+use crate::store::samples_db::SamplesWriter;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+/// What a built snapshot says about itself (`manifest.json` in its directory).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    /// Snapshot id (directory name).
+    pub id: String,
+    /// When it was built (RFC 3339, UTC).
+    pub created: String,
+    /// Hublot version that built it.
+    pub hublot_version: String,
+    /// Snapshot format version of the builder.
+    pub format_version: u32,
+    /// Catalogue schema version.
+    pub catalogue_schema: u32,
+    /// Index layout version.
+    pub index_format: u32,
+    /// Fingerprint of the inputs; an import with the same fingerprint is skipped.
+    pub fingerprint: String,
+    /// Sources, with what each contributed.
+    pub sources: Vec<SourceReport>,
+    /// Tables described by several sources.
+    pub merges: Vec<MergeNote>,
+    /// Warnings of the import.
+    pub warnings: Vec<String>,
+    /// Counts.
+    pub stats: Stats,
+    /// Build time in milliseconds.
+    pub build_ms: u64,
+}
+
+impl SnapshotInfo {
+    /// Reads `dir/manifest.json`.
+    pub fn read(dir: &Path) -> Result<SnapshotInfo> {
+        let p = dir.join("manifest.json");
+        let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::json(&p, &e))
+    }
+
+    /// True when this Hublot can open the snapshot as it is.
+    pub fn is_current_format(&self) -> bool {
+        self.catalogue_schema == crate::store::CATALOGUE_SCHEMA_VERSION
+            && self.index_format == crate::search::INDEX_FORMAT_VERSION
+    }
+}
+
+/// A cheap fingerprint of the inputs: every file's relative path, size and modification time,
+/// plus the versions of everything that shapes the output. Hashing the bytes of a 60 MB corpus
+/// would cost more than the half second an unchanged re-import may take.
+pub fn fingerprint(paths: &[PathBuf]) -> Result<String> {
+    let mut h = Sha256::new();
+    h.update(format!(
+        "hublot {} snap {} cat {} idx {}\n",
+        env!("CARGO_PKG_VERSION"),
+        crate::SNAPSHOT_FORMAT_VERSION,
+        crate::store::CATALOGUE_SCHEMA_VERSION,
+        crate::search::INDEX_FORMAT_VERSION
+    ));
+    for p in paths {
+        let abs = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
+        h.update(abs.to_string_lossy().as_bytes());
+        h.update(b"\n");
+        for e in walkdir::WalkDir::new(&abs).sort_by_file_name() {
+            let e = e.map_err(|e| Error::io(&abs, e.into()))?;
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let m = e
+                .metadata()
+                .map_err(|err| Error::io(e.path(), err.into()))?;
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            h.update(format!(
+                "{}\t{}\t{}\n",
+                crate::ingest::snapshot_manifest::rel_path(&abs, e.path()),
+                m.len(),
+                mtime
+            ));
+        }
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Code lists up to this many rows are "small": their title is searchable in every row.
+const SMALL_LIST: usize = 300;
+
+/// A batch of parsed code-list rows on its way to SQLite.
+struct CodeBatch {
+    list: usize,
+    rows: Vec<(String, String, String)>,
+}
+
+/// Writes the catalogue, samples and index of `cat` into `dir` (an empty staging directory).
+pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
+    let index_dir = dir.join("index");
+    std::fs::create_dir_all(&index_dir).map_err(|e| Error::io(&index_dir, e))?;
+    let index = IndexBuilder::create(&index_dir)?;
+
+    let base_titles: HashMap<&str, String> = cat
+        .bases
+        .iter()
+        .map(|b| (b.id.as_str(), b.title.all()))
+        .collect();
+    // Variable names are compared without case: `ben_dcd_dte` (cartography) is BEN_DCD_DTE.
+    let mut n_tables: HashMap<String, u64> = HashMap::new();
+    let mut list_refs: HashMap<&str, u64> = HashMap::new();
+    for t in &cat.tables {
+        for v in &t.variables {
+            *n_tables.entry(v.name.to_uppercase()).or_default() += 1;
+            if let Some(n) = &v.nomenclature {
+                *list_refs.entry(n.name.as_str()).or_default() += 1;
+            }
+        }
+    }
+
+    let (tx, rx) = mpsc::sync_channel::<CodeBatch>(4);
+    std::thread::scope(|s| -> Result<Stats> {
+        let writer = s.spawn(move || -> Result<Stats> {
+            let db = CatalogueWriter::create(&dir.join("catalogue.sqlite"))?;
+            db.meta("created", &crate::now_rfc3339())?;
+            db.bases(&cat.bases)?;
+            for t in &cat.tables {
+                db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;
+            }
+            for d in &cat.docs {
+                db.doc(d)?;
+            }
+            let mut written = vec![false; cat.code_lists.len()];
+            for batch in rx {
+                let c = &cat.code_lists[batch.list];
+                db.nomenclature(c, batch.rows.len() as u64)?;
+                db.codes(&c.name, &batch.rows)?;
+                written[batch.list] = true;
+            }
+            // The sender stops early on error; the main thread reports that error.
+            let samples = SamplesWriter::create(&dir.join("samples.sqlite"))?;
+            let mut sample_rows = 0;
+            for t in &cat.tables {
+                if let Some(src) = cat.samples.get(&t.name) {
+                    let n = samples.load(t, &src.path, &src.source)?;
+                    db.sample_rows(&t.name, n)?;
+                    sample_rows += n;
+                }
+            }
+            samples.finish()?;
+            if written.iter().any(|w| !w) {
+                return Err(Error::Invalid("build interrupted".into()));
+            }
+            db.finish(sample_rows)
+        });
+
+        let produce = || -> Result<()> {
+            for b in &cat.bases {
+                index.add_base(b)?;
+            }
+            for t in &cat.tables {
+                index.add_table(
+                    t,
+                    base_titles
+                        .get(t.base.as_str())
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                )?;
+                for v in &t.variables {
+                    index.add_variable(
+                        t,
+                        v,
+                        n_tables.get(&v.name.to_uppercase()).copied().unwrap_or(1),
+                    )?;
+                }
+            }
+            for d in &cat.docs {
+                index.add_doc(d)?;
+            }
+            for (i, c) in cat.code_lists.iter().enumerate() {
+                index.add_nomenclature(&c.name, &c.title, &c.columns)?;
+                let mut rows = Vec::new();
+                let mut vals = String::new();
+                c.for_each_code(|code, label, rec| {
+                    vals.clear();
+                    vals.push('[');
+                    for (k, v) in rec.iter().enumerate() {
+                        if k > 0 {
+                            vals.push(',');
+                        }
+                        json_string(&mut vals, v);
+                    }
+                    vals.push(']');
+                    rows.push((code.to_string(), label.to_string(), vals.clone()));
+                })?;
+                let context = (rows.len() <= SMALL_LIST).then_some(c.title.as_str());
+                let refs = list_refs.get(c.name.as_str()).copied().unwrap_or(0);
+                for (code, label, _) in &rows {
+                    index.add_code(&c.name, context, refs, code, label)?;
+                }
+                if tx.send(CodeBatch { list: i, rows }).is_err() {
+                    break; // the writer failed; its error is reported below
+                }
+            }
+            Ok(())
+        };
+        let t0 = std::time::Instant::now();
+        let produced = produce();
+        drop(tx);
+        timing("index documents added", t0);
+        let written = writer.join().expect("catalogue writer panicked");
+        timing("sqlite written", t0);
+        produced?;
+        let stats = written?;
+        index.finish()?;
+        timing("index committed", t0);
+        Ok(stats)
+    })
+}
+
+/// Prints a phase's duration when `HUBLOT_TIMING` is set (for profiling imports).
+pub(crate) fn timing(what: &str, since: std::time::Instant) {
+    if std::env::var_os("HUBLOT_TIMING").is_some() {
+        eprintln!(
+            "[timing] {what}: {:.0} ms",
+            since.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_string_escapes() {
+        let mut s = String::new();
+        super::json_string(&mut s, "a\"b\\c\n");
+        assert_eq!(serde_json::from_str::<String>(&s).unwrap(), "a\"b\\c\n");
+    }
+}

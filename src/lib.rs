@@ -1,0 +1,59 @@
+//! # Hublot
+//!
+//! An offline-first explorer of the French health-data catalogue: the bases of the Health Data
+//! Hub catalogue and the SNDS, their tables and variables, code lists, documentation, and
+//! synthetic samples — read from the real source formats, stored in SQLite, searched with
+//! tantivy.
+//!
+//! ```no_run
+//! use hublot::{Hublot, SearchRequest};
+//! # fn main() -> hublot::Result<()> {
+//! // Opens (or creates) a data directory; the bundled catalogue is activated on first use.
+//! let h = Hublot::open(Some("/tmp/hublot-doc-example".into()))?;
+//! let found = h.search(&SearchRequest { q: "date de décès".into(), ..Default::default() })?;
+//! for hit in found.hits.iter().take(3) {
+//!     println!("{} {} — {}", hit.kind, hit.id, hit.title);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The core ideas:
+//! - [`ingest`] reads sources (Table Schema JSON, code-list CSV, Markdown, snapshots) into a
+//!   [`ingest::Catalogue`];
+//! - [`build`] writes a snapshot directory from it (catalogue.sqlite, samples.sqlite, index);
+//! - [`store`] manages the data directory, the atomic `current` pointer and the user's data;
+//! - [`search`] answers queries;
+//! - [`api::Hublot`] is the one command surface that the CLI, the HTTP server and the app adapt.
+
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod build;
+mod error;
+pub mod ingest;
+pub mod model;
+pub mod search;
+pub mod store;
+
+pub use api::{Hublot, ImportReport, ImportRequest, Record};
+pub use error::{Error, Result};
+pub use search::{SearchHit, SearchRequest, SearchResponse};
+pub use store::Stats;
+
+/// Version of the Hublot snapshot format (`docs/snapshot-format.md`) this build reads and writes.
+pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;
+
+/// The current time, RFC 3339, UTC, to the second.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        now.year(),
+        now.month() as u8,
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    )
+}

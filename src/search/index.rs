@@ -1,0 +1,476 @@
+//! The tantivy schema, analyzers, and the writer that builds a snapshot's index.
+
+use crate::model::{Base, DocPage, Table, Variable};
+use crate::{Error, Result};
+use std::path::{Path, PathBuf};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
+    STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    StopWordFilter, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+/// Version of the index layout (schema + analyzers). Bump it when either changes: an index of
+/// another version is rebuilt, never misread.
+pub const INDEX_FORMAT_VERSION: u32 = 1;
+
+/// Light French (and a few English) stop words: articles, prepositions, pronouns. Kept short
+/// on purpose: the catalogue's words are terse and many short words are meaningful codes.
+pub(crate) const STOP_WORDS: &[&str] = &[
+    "le", "la", "les", "l", "un", "une", "des", "de", "du", "d", "au", "aux", "a", "à", "et", "ou",
+    "en", "dans", "par", "pour", "sur", "avec", "sans", "ce", "cet", "cette", "ces", "qui", "que",
+    "qu", "dont", "se", "sa", "son", "ses", "leur", "leurs", "y", "est", "sont", "ne", "n", "s",
+    "c", "j", "m", "t", "the", "of", "and", "or", "in", "on", "for", "to", "an", "with", "by",
+    "at", "from", "is", "are",
+];
+
+/// Relative weight of each kind of document, so that a base or a table outranks the thousands of
+/// code-list rows that share its words.
+pub(crate) fn kind_prior(kind: &str) -> f64 {
+    match kind {
+        "base" => 2.2,
+        "table" => 1.8,
+        "variable" => 1.5,
+        "nomenclature" => 1.3,
+        "doc" => 1.2,
+        _ => 1.0,
+    }
+}
+
+/// Kinds in a fixed order, for facet counting by number.
+pub(crate) const KINDS: [&str; 6] = ["base", "table", "variable", "nomenclature", "code", "doc"];
+
+/// Per-field document counts, written beside the index.
+const FIELD_COUNTS: &str = "hublot-field-counts.json";
+
+#[derive(Clone)]
+pub(crate) struct Fields {
+    pub kind: Field,
+    pub kind_n: Field,
+    pub id: Field,
+    pub shown: Field,
+    pub title: Field,
+    pub label: Field,
+    pub title_words: Field,
+    pub body: Field,
+    pub ident: Field,
+    pub ident_parts: Field,
+    pub base: Field,
+    pub produit: Field,
+    pub table: Field,
+    pub nomenclature: Field,
+    pub name: Field,
+    pub code: Field,
+    pub path: Field,
+    pub prior: Field,
+    pub n_tables: Field,
+}
+
+impl Fields {
+    fn by_name(&self, name: &str) -> Field {
+        match name {
+            "title" => self.title,
+            "label" => self.label,
+            "body" => self.body,
+            "title_words" => self.title_words,
+            "ident" => self.ident,
+            _ => self.ident_parts,
+        }
+    }
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut s = Schema::builder();
+    let text = |tok: &str, rec: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tok)
+                .set_index_option(rec),
+        )
+    };
+    let fields = Fields {
+        kind: s.add_text_field("kind", STRING | STORED),
+        kind_n: s.add_u64_field("kind_n", FAST),
+        id: s.add_text_field("id", STORED),
+        shown: s.add_text_field("shown", STORED),
+        title: s.add_text_field(
+            "title",
+            text("fr", IndexRecordOption::WithFreqsAndPositions),
+        ),
+        // Code-list rows are 97% of the documents: their labels get a field without positions,
+        // which halves their indexing cost; phrases are matched on titles and bodies only.
+        label: s.add_text_field("label", text("fr", IndexRecordOption::WithFreqs)),
+        title_words: s.add_text_field("title_words", text("words", IndexRecordOption::WithFreqs)),
+        body: s.add_text_field("body", text("fr", IndexRecordOption::WithFreqsAndPositions)),
+        ident: s.add_text_field("ident", text("ident", IndexRecordOption::WithFreqs)),
+        ident_parts: s.add_text_field("ident_parts", text("words", IndexRecordOption::WithFreqs)),
+        base: s.add_text_field("base", STRING | STORED),
+        produit: s.add_text_field("produit", STRING | STORED),
+        table: s.add_text_field("table", STRING | STORED),
+        nomenclature: s.add_text_field("nomenclature", STRING | STORED),
+        name: s.add_text_field("name", STORED),
+        code: s.add_text_field("code", STORED),
+        path: s.add_text_field("path", STORED),
+        prior: s.add_f64_field("prior", NumericOptions::default() | FAST),
+        n_tables: s.add_u64_field("n_tables", STORED),
+    };
+    (s.build(), fields)
+}
+
+fn register_analyzers(index: &Index) {
+    let fr = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|s| s.to_string()),
+        ))
+        .filter(super::analyzer::FrenchStemmer)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let words = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let ident = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let m = index.tokenizers();
+    m.register("fr", fr);
+    m.register("words", words);
+    m.register("ident", ident);
+}
+
+/// Text fields whose BM25 length normalisation must use only the documents that have them.
+const NORMALISED: [&str; 6] = [
+    "title",
+    "label",
+    "body",
+    "title_words",
+    "ident",
+    "ident_parts",
+];
+
+/// Builds the index of a new snapshot. Documents are added as the store reads the sources.
+pub struct IndexBuilder {
+    writer: IndexWriter,
+    f: Fields,
+    path: PathBuf,
+    /// Documents having each of the [`NORMALISED`] fields, and in all.
+    counts: [std::sync::atomic::AtomicU64; 7],
+}
+
+impl IndexBuilder {
+    /// Creates an empty index in `dir` (which must exist and be empty).
+    pub fn create(dir: &Path) -> Result<Self> {
+        let (schema, f) = build_schema();
+        let index = Index::create_in_dir(dir, schema).map_err(|e| Error::index(dir, e))?;
+        register_analyzers(&index);
+        let threads = std::env::var("HUBLOT_INDEX_THREADS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2)
+                    .clamp(1, 4)
+            });
+        let writer = index
+            .writer_with_num_threads(threads, 60_000_000 * threads)
+            .map_err(|e| Error::index(dir, e))?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(IndexBuilder {
+            writer,
+            f,
+            path: dir.to_path_buf(),
+            counts: Default::default(),
+        })
+    }
+
+    fn doc(&self, kind: &str, id: &str, title: &str) -> TantivyDocument {
+        self.doc_with_prior(kind, id, title, kind_prior(kind))
+    }
+
+    fn doc_with_prior(&self, kind: &str, id: &str, title: &str, prior: f64) -> TantivyDocument {
+        let f = &self.f;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.kind, kind);
+        d.add_u64(
+            f.kind_n,
+            KINDS.iter().position(|k| *k == kind).unwrap_or(0) as u64,
+        );
+        d.add_text(f.id, id);
+        d.add_text(f.shown, title);
+        if kind == "code" {
+            d.add_text(f.label, title);
+        } else {
+            d.add_text(f.title, title);
+        }
+        d.add_text(f.title_words, title);
+        d.add_f64(f.prior, prior);
+        d
+    }
+
+    fn add(&self, d: TantivyDocument) -> Result<()> {
+        use std::sync::atomic::Ordering::Relaxed;
+        for (i, name) in NORMALISED.iter().enumerate() {
+            let field = self.f.by_name(name);
+            if d.get_first(field).is_some() {
+                self.counts[i].fetch_add(1, Relaxed);
+            }
+        }
+        self.counts[6].fetch_add(1, Relaxed);
+        self.writer
+            .add_document(d)
+            .map(|_| ())
+            .map_err(|e| Error::index(&self.path, e))
+    }
+
+    /// Adds a base.
+    pub fn add_base(&self, b: &Base) -> Result<()> {
+        let f = &self.f;
+        let title = if b.title.fr.is_empty() || b.title.fr == b.name {
+            b.name.clone()
+        } else {
+            format!("{} — {}", b.name, b.title.fr)
+        };
+        let mut d = self.doc("base", &format!("base/{}", b.id), &title);
+        d.add_text(f.title_words, &b.title.en);
+        d.add_text(f.ident, &b.id);
+        d.add_text(f.ident, &b.name);
+        d.add_text(f.ident_parts, &b.name);
+        for t in [
+            &b.title.en,
+            &b.description.fr,
+            &b.description.en,
+            &b.population.fr,
+            &b.population.en,
+        ] {
+            d.add_text(f.body, t);
+        }
+        d.add_text(f.body, b.keywords.join(" "));
+        if let Some(p) = &b.producer {
+            d.add_text(f.body, &p.name);
+        }
+        d.add_text(f.base, &b.id);
+        d.add_text(f.name, &b.name);
+        self.add(d)
+    }
+
+    /// Adds a table.
+    pub fn add_table(&self, t: &Table, base_title: &str) -> Result<()> {
+        let f = &self.f;
+        let title = if t.title.is_empty() {
+            t.name.clone()
+        } else {
+            t.title.clone()
+        };
+        let mut d = self.doc("table", &format!("table/{}", t.name), &title);
+        d.add_text(f.ident, &t.name);
+        d.add_text(f.ident_parts, &t.name);
+        d.add_text(f.body, &t.produit);
+        d.add_text(f.body, base_title);
+        if let Some(o) = &t.observation {
+            d.add_text(f.body, o);
+        }
+        d.add_text(f.base, &t.base);
+        d.add_text(f.produit, &t.produit);
+        d.add_text(f.table, &t.name);
+        d.add_text(f.name, &t.name);
+        self.add(d)
+    }
+
+    /// Adds a variable of a table; `n_tables` is how many tables have a variable of that name.
+    pub fn add_variable(&self, t: &Table, v: &Variable, n_tables: u64) -> Result<()> {
+        let f = &self.f;
+        let title = if v.description.is_empty() {
+            v.name.clone()
+        } else {
+            v.description.clone()
+        };
+        // Reference tables (`_R`) define the variables that others repeat: a slight edge makes
+        // them the representative when a variable name is collapsed across tables.
+        let prior = kind_prior("variable") * if t.name.ends_with("_R") { 1.03 } else { 1.0 };
+        let mut d = self.doc_with_prior(
+            "variable",
+            &format!("variable/{}/{}", t.name, v.name),
+            &title,
+            prior,
+        );
+        d.add_text(f.ident, &v.name);
+        d.add_text(f.ident_parts, &v.name);
+        for x in [&v.regle_gestion, &v.observation].into_iter().flatten() {
+            d.add_text(f.body, x);
+        }
+        d.add_text(f.body, &t.title);
+        d.add_text(f.base, &t.base);
+        d.add_text(f.produit, &t.produit);
+        d.add_text(f.table, &t.name);
+        if let Some(n) = &v.nomenclature {
+            d.add_text(f.nomenclature, &n.name);
+        }
+        d.add_text(f.name, &v.name);
+        d.add_u64(f.n_tables, n_tables);
+        self.add(d)
+    }
+
+    /// Adds a code list.
+    pub fn add_nomenclature(&self, name: &str, title: &str, columns: &[String]) -> Result<()> {
+        let f = &self.f;
+        let shown = if title.is_empty() { name } else { title };
+        let mut d = self.doc("nomenclature", &format!("nomenclature/{name}"), shown);
+        d.add_text(f.ident, name);
+        d.add_text(f.ident_parts, name);
+        d.add_text(f.body, columns.join(" "));
+        d.add_text(f.nomenclature, name);
+        d.add_text(f.name, name);
+        self.add(d)
+    }
+
+    /// Adds a row of a code list. The list's title is added to the labels of short lists only
+    /// ("Sexe" helps find FEMININ in IR_SEX_V; repeated 19,000 times in CIM-10 it is noise).
+    /// `refs` is how many variables of the catalogue take their values from this list: rows of
+    /// the lists the schema really uses (CIM-10, specialties…) outrank those of side lists.
+    pub fn add_code(
+        &self,
+        nomenclature: &str,
+        nomenclature_title: Option<&str>,
+        refs: u64,
+        code: &str,
+        label: &str,
+    ) -> Result<()> {
+        let f = &self.f;
+        let title = if label.is_empty() { code } else { label };
+        let prior = (0.9 + 0.08 * (1.0 + refs as f64).ln()).min(1.2);
+        let mut d =
+            self.doc_with_prior("code", &format!("code/{nomenclature}/{code}"), title, prior);
+        d.add_text(f.ident, code);
+        if let Some(t) = nomenclature_title {
+            d.add_text(f.label, t);
+        }
+        d.add_text(f.nomenclature, nomenclature);
+        d.add_text(f.code, code);
+        self.add(d)
+    }
+
+    /// Adds a documentation page.
+    pub fn add_doc(&self, p: &DocPage) -> Result<()> {
+        let f = &self.f;
+        let mut d = self.doc("doc", &format!("doc/{}", p.path), &p.title);
+        let stem = p
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&p.path)
+            .trim_end_matches(".md");
+        d.add_text(f.ident, stem);
+        d.add_text(f.ident_parts, stem);
+        for (_, h, _) in &p.headings {
+            d.add_text(f.title_words, h);
+        }
+        d.add_text(f.body, &p.text);
+        d.add_text(f.path, &p.path);
+        self.add(d)
+    }
+
+    /// Commits and waits for the indexing threads.
+    pub fn finish(mut self) -> Result<()> {
+        let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
+            .iter()
+            .copied()
+            .chain(["all"])
+            .zip(
+                self.counts
+                    .iter()
+                    .map(|c| c.load(std::sync::atomic::Ordering::Relaxed)),
+            )
+            .collect();
+        let p = self.path.join(FIELD_COUNTS);
+        std::fs::write(&p, serde_json::to_vec(&counts).expect("counts serialise"))
+            .map_err(|e| Error::io(&p, e))?;
+        self.writer
+            .commit()
+            .map_err(|e| Error::index(&self.path, e))?;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| Error::index(&self.path, e))
+    }
+}
+
+/// BM25 statistics where each field's average length counts only the documents that have the
+/// field. tantivy divides by all documents, which, with 400,000 code rows that have no body,
+/// made every documentation page look absurdly long and sink below code labels.
+pub(crate) struct FieldStats<'a> {
+    pub searcher: &'a tantivy::Searcher,
+    pub scale: &'a std::collections::HashMap<Field, f64>,
+}
+
+impl tantivy::query::Bm25StatisticsProvider for FieldStats<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        let n = self.searcher.total_num_tokens(field)?;
+        Ok(match self.scale.get(&field) {
+            Some(s) => (n as f64 * s).round() as u64,
+            None => n,
+        })
+    }
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+    fn doc_freq(&self, term: &tantivy::Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
+/// An open, searchable index.
+pub struct SearchIndex {
+    pub(crate) scale: std::collections::HashMap<Field, f64>,
+    pub(crate) reader: IndexReader,
+    pub(crate) f: Fields,
+    pub(crate) index: Index,
+    pub(crate) path: PathBuf,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let index = Index::open_in_dir(dir).map_err(|e| Error::index(dir, e))?;
+        register_analyzers(&index);
+        let (expected, f) = build_schema();
+        if index.schema() != expected {
+            return Err(Error::index(
+                dir,
+                "the index was built by another version of Hublot; re-import to rebuild it",
+            ));
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| Error::index(dir, e))?;
+        let p = dir.join(FIELD_COUNTS);
+        let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
+        let counts: std::collections::HashMap<String, u64> =
+            serde_json::from_slice(&bytes).map_err(|e| Error::json(&p, &e))?;
+        let all = counts.get("all").copied().unwrap_or(1).max(1) as f64;
+        let scale = NORMALISED
+            .iter()
+            .filter_map(|n| {
+                counts
+                    .get(*n)
+                    .filter(|c| **c > 0)
+                    .map(|c| (f.by_name(n), all / *c as f64))
+            })
+            .collect();
+        Ok(SearchIndex {
+            scale,
+            reader,
+            f,
+            index,
+            path: dir.to_path_buf(),
+        })
+    }
+}

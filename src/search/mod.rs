@@ -1,0 +1,40 @@
+//! Full-text search over the catalogue with tantivy.
+//!
+//! One index per snapshot holds documents of five kinds (`base`, `table`, `variable`,
+//! `nomenclature`, `code`, `doc`). Text is analysed for French (lowercase, French stemming, light
+//! stop words, accents folded); identifiers get their own fields (`ident` exact and
+//! case-insensitive, `ident_parts` split on `_`). The query builder ranks an exact identifier
+//! far above a phrase, a phrase above title terms and title terms above body terms; English and
+//! lay words are expanded through a small [`glossary`]; a word that occurs nowhere is matched
+//! fuzzily; a variable present in many tables is collapsed into one hit.
+
+mod analyzer;
+pub mod glossary;
+mod index;
+mod query;
+
+pub use index::{IndexBuilder, SearchIndex, INDEX_FORMAT_VERSION};
+pub use query::{Facet, SearchHit, SearchRequest, SearchResponse};
+
+/// Lowercases and removes accents (é → e, œ → oe), the way the analyzers do.
+pub fn fold_accents(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => {
+                out.push('a')
+            }
+            'ç' | 'Ç' => out.push('c'),
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => out.push('i'),
+            'ñ' | 'Ñ' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => out.push('o'),
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => out.push('u'),
+            'ý' | 'ÿ' | 'Ý' => out.push('y'),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}

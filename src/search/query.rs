@@ -1,0 +1,493 @@
+//! Turning what a person typed into a ranked list of hits.
+
+use super::index::{SearchIndex, KINDS};
+use super::{fold_accents, glossary};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+
+/// A search, as the CLI, the HTTP API and the app ask for it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchRequest {
+    /// What was typed.
+    pub q: String,
+    /// Only this kind (`base`, `table`, `variable`, `nomenclature`, `code`, `doc`).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Only this base (slug).
+    #[serde(default)]
+    pub base: Option<String>,
+    /// Only this domain (`produit`).
+    #[serde(default)]
+    pub produit: Option<String>,
+    /// Only this table.
+    #[serde(default)]
+    pub table: Option<String>,
+    /// Only this code list (codes and variables using it).
+    #[serde(default)]
+    pub nomenclature: Option<String>,
+    /// How many hits (default 20, at most 500).
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// Do not collapse a variable name present in several tables into one hit.
+    #[serde(default)]
+    pub no_group: bool,
+}
+
+/// One hit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchHit {
+    /// Kind of document.
+    pub kind: String,
+    /// Its id (`table/IR_BEN_R`, `variable/IR_BEN_R/BEN_SEX_COD`…), also its page's route.
+    pub id: String,
+    /// What to show.
+    pub title: String,
+    /// Relevance (higher is better; comparable within one response only).
+    pub score: f32,
+    /// Variable or table or base name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Table of a variable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Code list of a code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nomenclature: Option<String>,
+    /// The code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The code's label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Path of a doc page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Base of a table, variable or base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// Domain (`produit`) of a table or variable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub produit: Option<String>,
+    /// For a variable: in how many tables a variable of that name exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tables_count: Option<u64>,
+    /// For a collapsed variable: the other matching tables, best first.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub also_in: Vec<String>,
+}
+
+/// A facet value, ready to show.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Facet {
+    /// The value (`table`).
+    pub value: String,
+    /// How many documents match with it.
+    pub count: u64,
+    /// Whether the request filters on it.
+    pub selected: bool,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// The query as typed.
+    pub query: String,
+    /// How many documents matched (before grouping).
+    pub total: u64,
+    /// Time taken in the core, in milliseconds.
+    pub took_ms: f64,
+    /// Hits, best first.
+    pub hits: Vec<SearchHit>,
+    /// Counts by kind (over the whole query, ignoring the kind filter).
+    pub kinds: Vec<Facet>,
+    /// The words matched, lowercased and unaccented, for highlighting.
+    pub terms: Vec<String>,
+    /// True when some words matched only approximately (typo tolerance).
+    pub fuzzy: bool,
+}
+
+/// Counts matching documents by kind.
+struct KindCounter {
+    field: &'static str,
+}
+struct KindSegmentCounter {
+    col: tantivy::columnar::Column<u64>,
+    counts: [u64; 6],
+}
+impl Collector for KindCounter {
+    type Fruit = [u64; 6];
+    type Child = KindSegmentCounter;
+    fn for_segment(&self, _: u32, r: &SegmentReader) -> tantivy::Result<KindSegmentCounter> {
+        Ok(KindSegmentCounter {
+            col: r.fast_fields().u64(self.field)?,
+            counts: [0; 6],
+        })
+    }
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+    fn merge_fruits(&self, fruits: Vec<[u64; 6]>) -> tantivy::Result<[u64; 6]> {
+        let mut out = [0; 6];
+        for f in fruits {
+            for i in 0..6 {
+                out[i] += f[i];
+            }
+        }
+        Ok(out)
+    }
+}
+impl SegmentCollector for KindSegmentCounter {
+    type Fruit = [u64; 6];
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(k) = self.col.first(doc) {
+            if let Some(c) = self.counts.get_mut(k as usize) {
+                *c += 1;
+            }
+        }
+    }
+    fn harvest(self) -> [u64; 6] {
+        self.counts
+    }
+}
+
+/// `t_mco22b` → `t_mcoaab`: PMSI tables are named with `aa` for the year.
+fn pmsi_year_placeholder(w: &str) -> Option<String> {
+    let b = w.as_bytes();
+    if b.len() > 7
+        && w.starts_with("t_")
+        && b[5].is_ascii_digit()
+        && b[6].is_ascii_digit()
+        && b[2..5].iter().all(u8::is_ascii_alphabetic)
+    {
+        Some(format!("{}aa{}", &w[..5], &w[7..]))
+    } else {
+        None
+    }
+}
+
+impl SearchIndex {
+    fn analyze(&self, analyzer: &str, text: &str) -> Vec<(usize, String)> {
+        let mut a = self
+            .index
+            .tokenizers()
+            .get(analyzer)
+            .expect("analyzer registered");
+        let mut ts = a.token_stream(text);
+        let mut out = Vec::new();
+        ts.process(&mut |t| out.push((t.position, t.text.clone())));
+        out
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let start = std::time::Instant::now();
+        let f = &self.f;
+        let searcher = self.reader.searcher();
+        let limit = req.limit.unwrap_or(20).clamp(1, 500);
+        let q = req.q.trim();
+        let mut terms_out: Vec<String> = Vec::new();
+        let mut fuzzy_used = false;
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
+            (Occur::Should, Box::new(BoostQuery::new(q, b)))
+        };
+        let term_q = |field: Field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+
+        // 1. Identifiers: the whole query, then each word, exactly (case and accents ignored).
+        let folded = fold_accents(q);
+        let words: Vec<String> = folded
+            .split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '\'' || c == '’')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                w.trim_matches(|c: char| c == '"' || c == '(' || c == ')' || c == '?')
+                    .to_string()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        if !folded.is_empty() {
+            should.push(boosted(term_q(f.ident, &folded), 40.0));
+        }
+        // Forms people type for identifiers: `ben nir psa`, `I21.9`, `T_MCO22B` (a year
+        // instead of the `aa` placeholder of PMSI table names).
+        if words.len() > 1 && words.len() <= 4 {
+            should.push(boosted(term_q(f.ident, &words.join("_")), 30.0));
+        }
+        for w in &words {
+            if w.contains('.') && w.len() <= 12 {
+                should.push(boosted(term_q(f.ident, &w.replace('.', "")), 30.0));
+            }
+            if let Some(generic) = pmsi_year_placeholder(w) {
+                should.push(boosted(term_q(f.ident, &generic), 30.0));
+            }
+        }
+        if words.len() > 1 {
+            for w in words
+                .iter()
+                .filter(|w| !super::index::STOP_WORDS.contains(&&***w))
+            {
+                should.push(boosted(term_q(f.ident, w), 12.0));
+            }
+        }
+        for w in &words {
+            if w.contains('_') {
+                for (_, p) in self.analyze("words", w) {
+                    should.push(boosted(term_q(f.ident_parts, &p), 1.5));
+                }
+            }
+        }
+
+        // 2. Words, stemmed: in titles (×3) and bodies (×1); a bonus when all of them match; a
+        // bigger one for the phrase.
+        let stems = self.analyze("fr", q);
+        let mut per_term: Vec<Box<dyn Query>> = Vec::new();
+        let raw_words = self.analyze("words", q);
+        for (i, (_, s)) in stems.iter().enumerate() {
+            let known = [f.title, f.label, f.body].iter().any(|&fl| {
+                searcher
+                    .doc_freq(&Term::from_field_text(fl, s))
+                    .unwrap_or(0)
+                    > 0
+            });
+            let mut alts: Vec<(Occur, Box<dyn Query>)> = vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_q(f.title, s), 3.0)),
+                ),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_q(f.label, s), 3.0)),
+                ),
+                (Occur::Should, term_q(f.body, s)),
+            ];
+            // A word seen nowhere is probably a typo: look for close words in titles.
+            if !known && s.chars().count() >= 4 {
+                let raw = raw_words
+                    .get(i)
+                    .map(|x| x.1.clone())
+                    .unwrap_or_else(|| s.clone());
+                let dist = if raw.chars().count() >= 8 { 2 } else { 1 };
+                let fz =
+                    FuzzyTermQuery::new(Term::from_field_text(f.title_words, &raw), dist, true);
+                alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
+                fuzzy_used = true;
+            }
+            let alt: Box<dyn Query> = Box::new(BooleanQuery::new(alts));
+            should.push((Occur::Should, alt.box_clone()));
+            per_term.push(alt);
+            terms_out.push(s.clone());
+        }
+        // Search as you type: the last word, if unfinished, also counts as a prefix.
+        if let Some((_, last)) = raw_words.last() {
+            if !req.q.ends_with(' ') && last.chars().count() >= 4 {
+                let pq = FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(f.title_words, last),
+                    0,
+                    false,
+                );
+                should.push(boosted(Box::new(pq), 0.8));
+            }
+        }
+        if per_term.len() > 1 {
+            let all: Vec<(Occur, Box<dyn Query>)> =
+                per_term.into_iter().map(|q| (Occur::Must, q)).collect();
+            should.push(boosted(Box::new(BooleanQuery::new(all)), 2.0));
+        }
+        if stems.len() > 1 {
+            for (field, b) in [(f.title, 4.0), (f.body, 1.5)] {
+                let terms: Vec<(usize, Term)> = stems
+                    .iter()
+                    .map(|(p, s)| (*p - stems[0].0, Term::from_field_text(field, s)))
+                    .collect();
+                should.push(boosted(
+                    Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1)),
+                    b,
+                ));
+            }
+        }
+
+        // 3. Glossary: English and lay words bring in the French the catalogue uses.
+        let plain_words: Vec<String> = raw_words.iter().map(|x| x.1.clone()).collect();
+        for exp in glossary::expand(&plain_words) {
+            let es = self.analyze("fr", exp);
+            let mut group: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (_, s) in &es {
+                if terms_out.contains(s) {
+                    continue;
+                }
+                group.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_q(f.title, s), 2.5)),
+                ));
+                group.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_q(f.label, s), 2.5)),
+                ));
+                group.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_q(f.body, s), 0.8)),
+                ));
+                terms_out.push(s.clone());
+            }
+            if es.len() > 1 {
+                let terms: Vec<(usize, Term)> = es
+                    .iter()
+                    .map(|(p, s)| (*p - es[0].0, Term::from_field_text(f.title, s)))
+                    .collect();
+                group.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1)),
+                        3.0,
+                    )),
+                ));
+            }
+            if !group.is_empty() {
+                should.push((Occur::Should, Box::new(BooleanQuery::new(group))));
+            }
+        }
+
+        if should.is_empty() {
+            return Ok(SearchResponse {
+                query: req.q.clone(),
+                total: 0,
+                took_ms: start.elapsed().as_secs_f64() * 1e3,
+                hits: vec![],
+                kinds: vec![],
+                terms: vec![],
+                fuzzy: false,
+            });
+        }
+        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(should));
+
+        // Filters score nothing; the kind filter is applied after counting kinds.
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        for (field, val) in [
+            (f.base, &req.base),
+            (f.produit, &req.produit),
+            (f.table, &req.table),
+            (f.nomenclature, &req.nomenclature),
+        ] {
+            if let Some(v) = val.as_deref().filter(|v| !v.is_empty()) {
+                filters.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(term_q(field, v), 0.0)),
+                ));
+            }
+        }
+        let unkinded =
+            BooleanQuery::new(filters.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+        let kind_counts = searcher
+            .search(&unkinded, &KindCounter { field: "kind_n" })
+            .map_err(|e| Error::index(&self.path, e))?;
+        let kind = req.kind.as_deref().filter(|k| !k.is_empty());
+        if let Some(k) = kind {
+            if !KINDS.contains(&k) {
+                return Err(Error::Invalid(format!(
+                    "unknown kind `{k}`; expected one of {}",
+                    KINDS.join(", ")
+                )));
+            }
+            filters.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(term_q(f.kind, k), 0.0)),
+            ));
+        }
+        let query = BooleanQuery::new(filters);
+
+        let group = !req.no_group;
+        let fetch = if group { limit * 4 + 20 } else { limit };
+        let top = TopDocs::with_limit(fetch).tweak_score(move |seg: &SegmentReader| {
+            let prior = seg
+                .fast_fields()
+                .f64("prior")
+                .expect("prior is a fast field");
+            move |doc: DocId, score: Score| score * prior.first(doc).unwrap_or(1.0) as f32
+        });
+        let stats = super::index::FieldStats {
+            searcher: &searcher,
+            scale: &self.scale,
+        };
+        let (docs, total): (Vec<(Score, DocAddress)>, usize) = searcher
+            .search_with_statistics_provider(&query, &(top, Count), &stats)
+            .map_err(|e| Error::index(&self.path, e))?;
+
+        let mut hits: Vec<SearchHit> = Vec::with_capacity(limit);
+        let mut var_at: HashMap<String, usize> = HashMap::new();
+        for (score, addr) in docs {
+            let d: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(|e| Error::index(&self.path, e))?;
+            let get = |field: Field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            let kind = get(f.kind).unwrap_or_default();
+            let hit = SearchHit {
+                id: get(f.id).unwrap_or_default(),
+                title: get(f.shown).unwrap_or_default(),
+                score,
+                name: get(f.name),
+                table: get(f.table).filter(|_| kind == "variable"),
+                nomenclature: get(f.nomenclature).filter(|_| kind == "code"),
+                code: get(f.code),
+                label: get(f.shown).filter(|_| kind == "code"),
+                path: get(f.path),
+                base: get(f.base),
+                produit: get(f.produit),
+                tables_count: d.get_first(f.n_tables).and_then(|v| v.as_u64()),
+                also_in: vec![],
+                kind,
+            };
+            if group && hit.kind == "variable" {
+                let key = hit.name.as_deref().unwrap_or_default().to_uppercase();
+                if let Some(&i) = var_at.get(&key) {
+                    if let Some(t) = hit.table {
+                        hits[i].also_in.push(t);
+                    }
+                    continue;
+                }
+                if hits.len() < limit {
+                    var_at.insert(key, hits.len());
+                }
+            }
+            if hits.len() < limit {
+                hits.push(hit);
+            } else if !group {
+                break;
+            }
+        }
+        hits.truncate(limit);
+        let kinds = KINDS
+            .iter()
+            .zip(kind_counts)
+            .filter(|(_, c)| *c > 0)
+            .map(|(k, c)| Facet {
+                value: k.to_string(),
+                count: c,
+                selected: kind == Some(*k),
+            })
+            .collect();
+        Ok(SearchResponse {
+            query: req.q.clone(),
+            total: total as u64,
+            took_ms: start.elapsed().as_secs_f64() * 1e3,
+            hits,
+            kinds,
+            terms: terms_out,
+            fuzzy: fuzzy_used,
+        })
+    }
+}

@@ -1,0 +1,87 @@
+//! Helpers shared by the integration tests. See README.md beside this file.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// `../shared/corpus`, the real public data the integration tests run against. Its absence is a
+/// failure with a clear message, never a silent pass.
+pub fn corpus() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(
+        p.join("schema-snds/schemas").is_dir(),
+        "the integration tests need the real corpus at {} (../shared/corpus beside the repository); it is missing",
+        p.display()
+    );
+    p
+}
+
+/// A fresh data directory that is removed at the end of the test.
+pub fn data_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("hublot-test-")
+        .tempdir()
+        .expect("temp dir")
+}
+
+/// Every file under `root` with extension `ext`, skipping hidden directories.
+pub fn files(root: &Path, ext: &str) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// Copies a directory tree (for making a broken variant of real input in a temp dir).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Data rows of a CSV file (header excluded), counted independently of Hublot's reader:
+/// records parsed with the separator that the header line uses.
+pub fn csv_rows(path: &Path) -> u64 {
+    let bytes = std::fs::read(path).unwrap();
+    let header_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let header = &bytes[..header_end];
+    let delim = if header.iter().filter(|&&b| b == b';').count()
+        >= header.iter().filter(|&&b| b == b',').count()
+    {
+        b';'
+    } else {
+        b','
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .from_reader(&bytes[..]);
+    r.byte_records().count() as u64
+}
+
+/// Fingerprint of every file in a directory (path, size, bytes), to check nothing changed.
+pub fn tree_digest(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            out.push((
+                e.path().strip_prefix(root).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            ));
+        }
+    }
+    out
+}
