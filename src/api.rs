@@ -285,6 +285,12 @@ impl Hublot {
     /// complete. On any error the previous snapshot stays active and untouched.
     pub fn import(&self, req: &ImportRequest) -> Result<ImportReport> {
         let start = std::time::Instant::now();
+        if req.paths.is_empty() {
+            return Err(Error::Invalid("import needs at least one path".into()));
+        }
+        for p in &req.paths {
+            ingest::detect(p)?;
+        }
         let fp = build::fingerprint(&req.paths)?;
         if !req.force {
             if let Ok(a) = self.active() {
