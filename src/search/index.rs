@@ -395,6 +395,19 @@ impl IndexBuilder {
         self.writer
             .commit()
             .map_err(|e| Error::index(&self.path, e))?;
+        // One segment per indexing thread; a search pays its fixed costs once per segment, so
+        // merge them into one while the snapshot is still private.
+        let ids = self
+            .writer
+            .index()
+            .searchable_segment_ids()
+            .map_err(|e| Error::index(&self.path, e))?;
+        if ids.len() > 1 && std::env::var_os("HUBLOT_NO_MERGE").is_none() {
+            self.writer
+                .merge(&ids)
+                .wait()
+                .map_err(|e| Error::index(&self.path, e))?;
+        }
         self.writer
             .wait_merging_threads()
             .map_err(|e| Error::index(&self.path, e))

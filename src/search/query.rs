@@ -5,7 +5,7 @@ use super::{fold_accents, glossary};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -113,47 +113,98 @@ pub struct SearchResponse {
     pub fuzzy: bool,
 }
 
-/// Counts matching documents by kind.
-struct KindCounter {
-    field: &'static str,
+/// One pass over the matching documents: counts them by kind (for the facets, ignoring the
+/// kind filter) and keeps the best `limit` of the requested kind, each score multiplied by the
+/// document's prior. Counting and ranking in separate searches cost twice the time.
+struct RankAndCount {
+    limit: usize,
+    kind: Option<u64>,
 }
-struct KindSegmentCounter {
-    col: tantivy::columnar::Column<u64>,
+
+struct SegmentRankAndCount {
+    segment: u32,
+    kinds: tantivy::columnar::Column<u64>,
+    prior: tantivy::columnar::Column<f64>,
+    kind: Option<u64>,
+    limit: usize,
     counts: [u64; 6],
+    // Min-heap of the best hits so far (score, doc): the root is the weakest kept.
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(OrdScore, DocId)>>,
 }
-impl Collector for KindCounter {
-    type Fruit = [u64; 6];
-    type Child = KindSegmentCounter;
-    fn for_segment(&self, _: u32, r: &SegmentReader) -> tantivy::Result<KindSegmentCounter> {
-        Ok(KindSegmentCounter {
-            col: r.fast_fields().u64(self.field)?,
+
+/// An f32 score with a total order (scores are never NaN).
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+struct OrdScore(f32);
+impl Eq for OrdScore {}
+#[allow(clippy::derive_ord_xor_partial_ord)]
+impl Ord for OrdScore {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+type Ranked = (Vec<(Score, DocAddress)>, [u64; 6]);
+
+impl Collector for RankAndCount {
+    type Fruit = Ranked;
+    type Child = SegmentRankAndCount;
+    fn for_segment(&self, segment: u32, r: &SegmentReader) -> tantivy::Result<SegmentRankAndCount> {
+        Ok(SegmentRankAndCount {
+            segment,
+            kinds: r.fast_fields().u64("kind_n")?,
+            prior: r.fast_fields().f64("prior")?,
+            kind: self.kind,
+            limit: self.limit,
             counts: [0; 6],
+            heap: std::collections::BinaryHeap::with_capacity(self.limit + 1),
         })
     }
     fn requires_scoring(&self) -> bool {
-        false
+        true
     }
-    fn merge_fruits(&self, fruits: Vec<[u64; 6]>) -> tantivy::Result<[u64; 6]> {
-        let mut out = [0; 6];
-        for f in fruits {
+    fn merge_fruits(&self, fruits: Vec<Ranked>) -> tantivy::Result<Ranked> {
+        let mut counts = [0; 6];
+        let mut all = Vec::new();
+        for (hits, c) in fruits {
             for i in 0..6 {
-                out[i] += f[i];
+                counts[i] += c[i];
             }
+            all.extend(hits);
         }
-        Ok(out)
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.truncate(self.limit);
+        Ok((all, counts))
     }
 }
-impl SegmentCollector for KindSegmentCounter {
-    type Fruit = [u64; 6];
-    fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(k) = self.col.first(doc) {
-            if let Some(c) = self.counts.get_mut(k as usize) {
-                *c += 1;
+
+impl SegmentCollector for SegmentRankAndCount {
+    type Fruit = Ranked;
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let k = self.kinds.first(doc).unwrap_or(0);
+        if let Some(c) = self.counts.get_mut(k as usize) {
+            *c += 1;
+        }
+        if self.kind.is_some_and(|want| want != k) {
+            return;
+        }
+        let s = OrdScore(score * self.prior.first(doc).unwrap_or(1.0) as f32);
+        if self.heap.len() < self.limit {
+            self.heap.push(std::cmp::Reverse((s, doc)));
+        } else if let Some(std::cmp::Reverse((weakest, _))) = self.heap.peek() {
+            if s > *weakest {
+                self.heap.pop();
+                self.heap.push(std::cmp::Reverse((s, doc)));
             }
         }
     }
-    fn harvest(self) -> [u64; 6] {
-        self.counts
+    fn harvest(self) -> Ranked {
+        let seg = self.segment;
+        let hits = self
+            .heap
+            .into_iter()
+            .map(|std::cmp::Reverse((s, d))| (s.0, DocAddress::new(seg, d)))
+            .collect();
+        (hits, self.counts)
     }
 }
 
@@ -277,7 +328,9 @@ impl SearchIndex {
                     .get(i)
                     .map(|x| x.1.clone())
                     .unwrap_or_else(|| s.clone());
-                let dist = if raw.chars().count() >= 8 { 2 } else { 1 };
+                // One edit (a transposition counts as one) covers most real typos; a second
+                // edit only for long words, where the automaton is worth its cost.
+                let dist = if raw.chars().count() >= 10 { 2 } else { 1 };
                 let fz =
                     FuzzyTermQuery::new(Term::from_field_text(f.title_words, &raw), dist, true);
                 alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
@@ -288,9 +341,14 @@ impl SearchIndex {
             per_term.push(alt);
             terms_out.push(s.clone());
         }
-        // Search as you type: the last word, if unfinished, also counts as a prefix.
+        // Search as you type: the last word, if unfinished (not a word of any title), also
+        // counts as a prefix.
         if let Some((_, last)) = raw_words.last() {
-            if !req.q.ends_with(' ') && last.chars().count() >= 4 {
+            let complete = searcher
+                .doc_freq(&Term::from_field_text(f.title_words, last))
+                .unwrap_or(0)
+                > 0;
+            if !req.q.ends_with(' ') && !complete && last.chars().count() >= 3 {
                 let pq = FuzzyTermQuery::new_prefix(
                     Term::from_field_text(f.title_words, last),
                     0,
@@ -305,7 +363,9 @@ impl SearchIndex {
             should.push(boosted(Box::new(BooleanQuery::new(all)), 2.0));
         }
         if stems.len() > 1 {
-            for (field, b) in [(f.title, 4.0), (f.body, 1.5)] {
+            // Phrases are matched in titles only: positions in long bodies cost more than
+            // they add over the all-terms bonus.
+            for (field, b) in [(f.title, 4.0)] {
                 let terms: Vec<(usize, Term)> = stems
                     .iter()
                     .map(|(p, s)| (*p - stems[0].0, Term::from_field_text(field, s)))
@@ -371,7 +431,7 @@ impl SearchIndex {
         }
         let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(should));
 
-        // Filters score nothing; the kind filter is applied after counting kinds.
+        // Filters score nothing; the kind filter is applied while collecting, after counting.
         let mut filters: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
         for (field, val) in [
             (f.base, &req.base),
@@ -386,42 +446,37 @@ impl SearchIndex {
                 ));
             }
         }
-        let unkinded =
-            BooleanQuery::new(filters.iter().map(|(o, q)| (*o, q.box_clone())).collect());
-        let kind_counts = searcher
-            .search(&unkinded, &KindCounter { field: "kind_n" })
-            .map_err(|e| Error::index(&self.path, e))?;
         let kind = req.kind.as_deref().filter(|k| !k.is_empty());
-        if let Some(k) = kind {
-            if !KINDS.contains(&k) {
-                return Err(Error::Invalid(format!(
+        let kind_n = match kind {
+            Some(k) => Some(KINDS.iter().position(|x| *x == k).ok_or_else(|| {
+                Error::Invalid(format!(
                     "unknown kind `{k}`; expected one of {}",
                     KINDS.join(", ")
-                )));
-            }
-            filters.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(term_q(f.kind, k), 0.0)),
-            ));
-        }
+                ))
+            })? as u64),
+            None => None,
+        };
         let query = BooleanQuery::new(filters);
-
         let group = !req.no_group;
         let fetch = if group { limit * 4 + 20 } else { limit };
-        let top = TopDocs::with_limit(fetch).tweak_score(move |seg: &SegmentReader| {
-            let prior = seg
-                .fast_fields()
-                .f64("prior")
-                .expect("prior is a fast field");
-            move |doc: DocId, score: Score| score * prior.first(doc).unwrap_or(1.0) as f32
-        });
         let stats = super::index::FieldStats {
             searcher: &searcher,
             scale: &self.scale,
         };
-        let (docs, total): (Vec<(Score, DocAddress)>, usize) = searcher
-            .search_with_statistics_provider(&query, &(top, Count), &stats)
+        let (docs, kind_counts) = searcher
+            .search_with_statistics_provider(
+                &query,
+                &RankAndCount {
+                    limit: fetch,
+                    kind: kind_n,
+                },
+                &stats,
+            )
             .map_err(|e| Error::index(&self.path, e))?;
+        let total = match kind_n {
+            Some(k) => kind_counts[k as usize],
+            None => kind_counts.iter().sum(),
+        };
 
         let mut hits: Vec<SearchHit> = Vec::with_capacity(limit);
         let mut var_at: HashMap<String, usize> = HashMap::new();
@@ -482,7 +537,7 @@ impl SearchIndex {
             .collect();
         Ok(SearchResponse {
             query: req.q.clone(),
-            total: total as u64,
+            total,
             took_ms: start.elapsed().as_secs_f64() * 1e3,
             hits,
             kinds,
