@@ -365,16 +365,14 @@ impl SearchIndex {
         if stems.len() > 1 {
             // Phrases are matched in titles only: positions in long bodies cost more than
             // they add over the all-terms bonus.
-            for (field, b) in [(f.title, 4.0)] {
-                let terms: Vec<(usize, Term)> = stems
-                    .iter()
-                    .map(|(p, s)| (*p - stems[0].0, Term::from_field_text(field, s)))
-                    .collect();
-                should.push(boosted(
-                    Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1)),
-                    b,
-                ));
-            }
+            let terms: Vec<(usize, Term)> = stems
+                .iter()
+                .map(|(p, s)| (*p - stems[0].0, Term::from_field_text(f.title, s)))
+                .collect();
+            should.push(boosted(
+                Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1)),
+                4.0,
+            ));
         }
 
         // 3. Glossary: English and lay words bring in the French the catalogue uses.
