@@ -155,7 +155,7 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Catalogue> {
 
 fn read_source(path: &Path) -> Result<SourceData> {
     let kind = detect(path)?;
-    let label = path.display().to_string();
+    let mut label = path.display().to_string();
     let mut d = SourceData {
         report: SourceReport {
             path: label.clone(),
@@ -168,6 +168,9 @@ fn read_source(path: &Path) -> Result<SourceData> {
         SourceKind::Snapshot => {
             let m = snapshot_manifest::Manifest::read(path)?;
             m.verify(path)?;
+            // A snapshot is known by its id, wherever it was unpacked.
+            label = format!("snapshot {}", m.id);
+            d.report.path = label.clone();
             read_bases(path, &mut d)?;
             read_snds_tree(path, &label, &mut d)?;
             if path.join("docs").is_dir() {

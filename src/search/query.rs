@@ -341,6 +341,14 @@ impl SearchIndex {
             per_term.push(alt);
             terms_out.push(s.clone());
         }
+        // The exact (unstemmed) word earns a little more than its stem: `sein` should not
+        // match "Seine-Maritime" as well as "cancer du sein".
+        for (_, w) in &raw_words {
+            if !super::index::STOP_WORDS.contains(&w.as_str()) {
+                should.push(boosted(term_q(f.title_words, w), 0.6));
+            }
+        }
+
         // Search as you type: the last word, if unfinished (not a word of any title), also
         // counts as a prefix.
         if let Some((_, last)) = raw_words.last() {
