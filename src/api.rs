@@ -692,6 +692,17 @@ impl Hublot {
             "doc.get" => out(self.doc(&s(&args, "path")?)?),
             "doc.list" => out(self.docs()?),
             "record.show" => out(self.show(&s(&args, "id")?)?),
+            "catalogue.sync" => out(self.sync(&arg(op, args)?)?),
+            "sync.status" => out(self.sync_status(
+                &args
+                    .get("sources")
+                    .cloned()
+                    .map(|v| arg::<Vec<String>>(op, v))
+                    .transpose()?
+                    .unwrap_or_default(),
+            )?),
+            "snapshot.build" => out(self.snapshot_build(&arg(op, args)?)?),
+            "snapshot.keygen" => out(self.keygen(&arg(op, args)?)?),
             "settings.get" => out(self.settings()?),
             "settings.set" => out(self.set_setting(&s(&args, "key")?, &s(&args, "value")?)?),
             _ => Err(Error::Invalid(format!("unknown operation `{op}`"))),
@@ -707,6 +718,10 @@ pub const OPERATIONS: &[&str] = &[
     "catalogue.snapshot",
     "catalogue.import",
     "catalogue.rollback",
+    "catalogue.sync",
+    "sync.status",
+    "snapshot.build",
+    "snapshot.keygen",
     "base.get",
     "table.list",
     "table.get",

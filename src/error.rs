@@ -88,6 +88,9 @@ pub enum Error {
         /// The underlying error.
         source: rusqlite::Error,
     },
+    /// A sync, a snapshot build or a signature check failed (the URL, file and reason inside).
+    #[error(transparent)]
+    Sync(Box<crate::sync::SyncError>),
     /// The search index failed.
     #[error("search index {path}: {message}")]
     Index {
@@ -139,6 +142,15 @@ impl Error {
         Error::Index {
             path: path.into(),
             message: e.to_string(),
+        }
+    }
+}
+
+impl From<crate::sync::SyncError> for Error {
+    fn from(e: crate::sync::SyncError) -> Self {
+        match e {
+            crate::sync::SyncError::Core(c) => c,
+            e => Error::Sync(Box::new(e)),
         }
     }
 }

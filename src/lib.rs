@@ -35,6 +35,7 @@ pub mod ingest;
 pub mod model;
 pub mod search;
 pub mod store;
+pub mod sync;
 
 pub use api::{Hublot, ImportReport, ImportRequest, Record};
 pub use error::{Error, Result};

@@ -89,10 +89,84 @@ enum Cmd {
     },
     /// Counts of the active snapshot.
     Stats,
-    /// The active snapshot: id, sources, merges, warnings.
-    Snapshot,
+    /// The active snapshot: id, sources, merges, warnings. `snapshot build` publishes one.
+    Snapshot {
+        #[command(subcommand)]
+        action: Option<SnapshotCmd>,
+    },
+    /// Fetch the sources (Hublot snapshot URLs, .tar.gz/.zip archives, directories; default:
+    /// the `sync.sources` setting), verify them, then build and activate a new snapshot — or say
+    /// "up to date". On any error the active snapshot is unchanged. Ctrl-C cancels.
+    Sync {
+        /// Sources, in order of precedence.
+        sources: Vec<String>,
+        /// Pin the publisher's ed25519 public key (hex): an unsigned or wrongly signed
+        /// manifest is refused. Default: the `sync.publisher_key` setting.
+        #[arg(long, env = "HUBLOT_PUBLISHER_KEY")]
+        publisher_key: Option<String>,
+        /// Ignore the cache: download and rebuild everything.
+        #[arg(long)]
+        force: bool,
+        /// Seconds without data before a request times out.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// Retries on 5xx, timeouts and network errors.
+        #[arg(long, default_value_t = 4)]
+        retries: u32,
+        /// Files downloaded at the same time.
+        #[arg(long, default_value_t = 4)]
+        jobs: usize,
+        /// No progress line.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Make an ed25519 key pair to sign snapshots (`snapshot build --sign`); prints the public
+    /// key that subscribers pin.
+    Keygen {
+        /// Secret key file to write (the public key goes to FILE.pub).
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite existing key files.
+        #[arg(long)]
+        force: bool,
+    },
     /// Go back to the previous snapshot.
     Rollback,
+}
+
+#[derive(Subcommand)]
+enum SnapshotCmd {
+    /// Build a publishable snapshot (manifest with sizes and SHA-256, optionally signed) from
+    /// sources: snapshots, schema-snds/synthetic-snds trees, Markdown trees.
+    Build {
+        /// Sources, in order of precedence.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output directory (new, empty, or an earlier snapshot to replace).
+        #[arg(long)]
+        out: PathBuf,
+        /// Secret key file from `hublot keygen`.
+        #[arg(long)]
+        sign: Option<PathBuf>,
+        /// bases.json to include.
+        #[arg(long)]
+        bases: Option<PathBuf>,
+        /// Manifest id (default: the output directory's name and today's date).
+        #[arg(long)]
+        id: Option<String>,
+        /// Title (French).
+        #[arg(long)]
+        title: Option<String>,
+        /// Title (English).
+        #[arg(long)]
+        title_en: Option<String>,
+        /// Publisher.
+        #[arg(long)]
+        publisher: Option<String>,
+        /// Licence of the content.
+        #[arg(long)]
+        licence: Option<String>,
+    },
 }
 
 impl From<&Cmd> for SearchRequest {
@@ -290,7 +364,172 @@ fn run() -> anyhow::Result<()> {
                 s.bases, s.tables, s.variables, s.nomenclatures, s.codes, s.docs, s.sample_rows
             );
         }
-        Cmd::Snapshot => {
+        Cmd::Sync {
+            sources,
+            publisher_key,
+            force,
+            timeout,
+            retries,
+            jobs,
+            quiet,
+        } => {
+            use hublot::sync::{Phase, Progress, SyncControl, SyncOptions, SyncRequest};
+            use std::sync::atomic::{AtomicBool, Ordering};
+            use std::sync::{Arc, Mutex};
+            let cancel = Arc::new(AtomicBool::new(false));
+            {
+                // First Ctrl-C: cancel cleanly. Second: quit now (safe: activation is atomic).
+                let c = cancel.clone();
+                std::thread::spawn(move || {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    rt.block_on(async {
+                        if tokio::signal::ctrl_c().await.is_ok() {
+                            c.store(true, Ordering::Relaxed);
+                            eprintln!("\nhublot: cancelling (Ctrl-C again to quit now)…");
+                            let _ = tokio::signal::ctrl_c().await;
+                            std::process::exit(130);
+                        }
+                    });
+                });
+            }
+            let last = Mutex::new(std::time::Instant::now() - std::time::Duration::from_secs(1));
+            let show = !*quiet && !cli.json;
+            let progress = move |p: &Progress| {
+                let mut l = last.lock().expect("lock");
+                if p.phase == Phase::Download && l.elapsed().as_millis() < 100 {
+                    return;
+                }
+                *l = std::time::Instant::now();
+                let line = match p.phase {
+                    Phase::Manifest => format!("checking {}", p.source),
+                    Phase::Download => format!(
+                        "downloading {}/{} files, {:.1}/{:.1} MB",
+                        p.files_done,
+                        p.files_total,
+                        p.bytes_done as f64 / 1e6,
+                        p.bytes_total as f64 / 1e6
+                    ),
+                    Phase::Extract => format!("extracting {}", p.source),
+                    Phase::Build => "building the snapshot (store + index)".to_string(),
+                    Phase::Done => String::new(),
+                };
+                eprint!("\r\x1b[2K{line}");
+                if p.phase == Phase::Done {
+                    eprint!("\r\x1b[2K");
+                }
+            };
+            let control = SyncControl {
+                progress: show.then(|| Arc::new(progress) as hublot::sync::ProgressFn),
+                cancel,
+            };
+            let r = h.sync_with(
+                &SyncRequest {
+                    sources: sources.clone(),
+                    publisher_key: publisher_key.clone(),
+                    force: *force,
+                    options: SyncOptions {
+                        read_timeout_ms: timeout.saturating_mul(1000),
+                        retries: *retries,
+                        concurrency: *jobs,
+                        ..Default::default()
+                    },
+                },
+                &control,
+            );
+            if show {
+                eprint!("\r\x1b[2K");
+            }
+            let r = r?;
+            if cli.json {
+                return print_json(&r);
+            }
+            out!("{}", r.outcome);
+            if let hublot::sync::SyncOutcome::Updated {
+                downloaded_files,
+                downloaded_bytes,
+                ..
+            } = r.outcome
+            {
+                out!(
+                    "snapshot {} active; downloaded {} files ({:.1} MB) in {:.2} s, built in {:.2} s",
+                    r.snapshot,
+                    downloaded_files,
+                    downloaded_bytes as f64 / 1e6,
+                    r.fetch_ms as f64 / 1000.0,
+                    r.build_ms as f64 / 1000.0
+                );
+            }
+            if let Some(n) = &r.note {
+                out!("{n}");
+            }
+        }
+        Cmd::Keygen { out, force } => {
+            let k = h.keygen(&hublot::sync::KeygenRequest {
+                out: out.clone(),
+                force: *force,
+            })?;
+            if cli.json {
+                return print_json(&k);
+            }
+            out!("{}", k.public_key);
+            eprintln!(
+                "secret key written to {} (keep it private); public key in {}",
+                k.key_file.display(),
+                k.public_key_file.display()
+            );
+        }
+        Cmd::Snapshot {
+            action:
+                Some(SnapshotCmd::Build {
+                    paths,
+                    out,
+                    sign,
+                    bases,
+                    id,
+                    title,
+                    title_en,
+                    publisher,
+                    licence,
+                }),
+        } => {
+            let r = h.snapshot_build(&hublot::sync::SnapshotBuildRequest {
+                paths: paths.clone(),
+                out: out.clone(),
+                sign: sign.clone(),
+                bases: bases.clone(),
+                id: id.clone(),
+                title: title.clone(),
+                title_en: title_en.clone(),
+                publisher: publisher.clone(),
+                licence: licence.clone(),
+            })?;
+            if cli.json {
+                return print_json(&r);
+            }
+            for s in &r.shadowed {
+                out!("note: {s}");
+            }
+            out!(
+                "snapshot {} written to {}: {} files, {:.1} MB; {} tables, {} code lists, {} doc pages{}",
+                r.id,
+                r.out.display(),
+                r.files,
+                r.bytes as f64 / 1e6,
+                r.tables,
+                r.nomenclatures,
+                r.docs,
+                match &r.public_key {
+                    Some(k) => format!("; signed (public key {k})"),
+                    None => "; not signed".into(),
+                }
+            );
+        }
+        Cmd::Snapshot { action: None } => {
             let s = h.snapshot()?;
             if cli.json {
                 return print_json(&s);

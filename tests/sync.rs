@@ -1,0 +1,1053 @@
+//! Sync against a real HTTP server on 127.0.0.1 (written here on tokio, with fault switches),
+//! serving snapshots built from the real corpus (`../shared/corpus`) with `snapshot build`.
+//! After every failure the previous snapshot is still active and byte-identical, and the user's
+//! settings survive.
+
+mod common;
+
+use hublot::ingest::snapshot_manifest::{self, Manifest};
+use hublot::sync::publish::build_snapshot;
+use hublot::sync::{
+    archive, KeygenRequest, SnapshotBuildRequest, SyncControl, SyncError, SyncOptions, SyncOutcome,
+    SyncRequest,
+};
+use hublot::{Hublot, SearchRequest};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+// ---------------------------------------------------------------------------------------------
+// The test server.
+
+#[derive(Default)]
+struct Faults {
+    /// path → how many more 500s.
+    fail_500: HashMap<String, u32>,
+    /// path → how many more requests left unanswered (longer than the client's timeout).
+    hang: HashMap<String, u32>,
+    /// path → how many more bodies cut in the middle (connection closed).
+    drop_mid: HashMap<String, u32>,
+    /// Served 10 bytes short, with a matching Content-Length.
+    truncate: HashSet<String>,
+    /// One byte changed, same size.
+    corrupt: HashSet<String>,
+    /// 1000 bytes too many.
+    oversize: HashSet<String>,
+    /// 404.
+    not_found: HashSet<String>,
+    /// path → Location.
+    redirect: HashMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+struct Hit {
+    path: String,
+    range: Option<String>,
+    if_none_match: Option<String>,
+    status: u16,
+}
+
+#[derive(Clone)]
+struct Server {
+    base: String,
+    root: Arc<Mutex<PathBuf>>,
+    faults: Arc<Mutex<Faults>>,
+    log: Arc<Mutex<Vec<Hit>>>,
+}
+
+impl Server {
+    /// Serves `root` under `/snap/` on 127.0.0.1, port chosen by the system.
+    fn start(root: &Path) -> Server {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let addr = std_listener.local_addr().unwrap();
+        let s = Server {
+            base: format!("http://{addr}"),
+            root: Arc::new(Mutex::new(root.to_path_buf())),
+            faults: Arc::default(),
+            log: Arc::default(),
+        };
+        let s2 = s.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let l = tokio::net::TcpListener::from_std(std_listener).unwrap();
+                loop {
+                    let (sock, _) = l.accept().await.unwrap();
+                    let s = s2.clone();
+                    tokio::spawn(async move {
+                        let _ = s.handle(sock).await;
+                    });
+                }
+            });
+        });
+        s
+    }
+
+    fn url(&self) -> String {
+        format!("{}/snap/", self.base)
+    }
+
+    fn hits(&self) -> Vec<Hit> {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn clear(&self) {
+        self.log.lock().unwrap().clear();
+        *self.faults.lock().unwrap() = Faults::default();
+    }
+
+    fn faults(&self) -> std::sync::MutexGuard<'_, Faults> {
+        self.faults.lock().unwrap()
+    }
+
+    async fn handle(&self, mut sock: tokio::net::TcpStream) -> std::io::Result<()> {
+        let mut buf = Vec::new();
+        let mut tmp = [0u8; 4096];
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = sock.read(&mut tmp).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&tmp[..n]);
+        }
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let mut lines = text.split("\r\n");
+        let first = lines.next().unwrap_or("");
+        let raw_path = first.split(' ').nth(1).unwrap_or("/").to_string();
+        let headers: HashMap<String, String> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let path = percent_decode(raw_path.split('?').next().unwrap());
+        let range = headers.get("range").cloned();
+        let inm = headers.get("if-none-match").cloned();
+        let log = |status: u16| {
+            self.log.lock().unwrap().push(Hit {
+                path: path.clone(),
+                range: range.clone(),
+                if_none_match: inm.clone(),
+                status,
+            })
+        };
+        // Decide under the lock, act after it.
+        enum Act {
+            Status(u16),
+            Redirect(String),
+            Hang,
+            Serve {
+                corrupt: bool,
+                oversize: bool,
+                truncate: bool,
+                drop_mid: bool,
+            },
+        }
+        let act = {
+            let mut f = self.faults.lock().unwrap();
+            if f.not_found.contains(&path) {
+                Act::Status(404)
+            } else if let Some(to) = f.redirect.get(&path) {
+                Act::Redirect(to.clone())
+            } else if f.fail_500.get(&path).is_some_and(|n| *n > 0) {
+                *f.fail_500.get_mut(&path).unwrap() -= 1;
+                Act::Status(500)
+            } else if f.hang.get(&path).is_some_and(|n| *n > 0) {
+                *f.hang.get_mut(&path).unwrap() -= 1;
+                Act::Hang
+            } else {
+                let drop_mid = f.drop_mid.get(&path).is_some_and(|n| *n > 0);
+                if drop_mid {
+                    *f.drop_mid.get_mut(&path).unwrap() -= 1;
+                }
+                Act::Serve {
+                    corrupt: f.corrupt.contains(&path),
+                    oversize: f.oversize.contains(&path),
+                    truncate: f.truncate.contains(&path),
+                    drop_mid,
+                }
+            }
+        };
+        let (corrupt, oversize, truncate, drop_mid) = match act {
+            Act::Status(code) => {
+                log(code);
+                let head = format!(
+                    "HTTP/1.1 {code} X\r\nContent-Length: 5\r\nConnection: close\r\n\r\nerror"
+                );
+                sock.write_all(head.as_bytes()).await?;
+                return sock.shutdown().await;
+            }
+            Act::Redirect(to) => {
+                log(302);
+                let head = format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                sock.write_all(head.as_bytes()).await?;
+                return sock.shutdown().await;
+            }
+            Act::Hang => {
+                log(0);
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                return Ok(());
+            }
+            Act::Serve {
+                corrupt,
+                oversize,
+                truncate,
+                drop_mid,
+            } => (corrupt, oversize, truncate, drop_mid),
+        };
+        let rel = path.strip_prefix("/snap/").unwrap_or("");
+        let file = self.root.lock().unwrap().join(rel);
+        let Ok(mut body) = std::fs::read(&file).map_err(|_| ()).and_then(|b| {
+            if rel.is_empty() || rel.split('/').any(|c| c == "..") {
+                Err(())
+            } else {
+                Ok(b)
+            }
+        }) else {
+            log(404);
+            sock.write_all(
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            )
+            .await?;
+            return sock.shutdown().await;
+        };
+        let etag = format!("\"{}\"", &hublot::sync::http::sha256_bytes(&body)[..16]);
+        if inm.as_deref() == Some(etag.as_str()) {
+            log(304);
+            let head =
+                format!("HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n");
+            sock.write_all(head.as_bytes()).await?;
+            return sock.shutdown().await;
+        }
+        if corrupt && !body.is_empty() {
+            let i = body.len() / 2;
+            body[i] ^= 0x55;
+        }
+        if oversize {
+            body.extend(std::iter::repeat_n(b'x', 1000));
+        }
+        if truncate {
+            body.truncate(body.len().saturating_sub(10));
+        }
+        let total = body.len();
+        let mut status = 200;
+        let mut extra = String::new();
+        if let Some(start) = range
+            .as_deref()
+            .and_then(|r| r.strip_prefix("bytes="))
+            .and_then(|r| r.strip_suffix('-'))
+            .and_then(|r| r.parse::<usize>().ok())
+        {
+            if start >= total {
+                log(416);
+                let head = format!(
+                    "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{total}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                sock.write_all(head.as_bytes()).await?;
+                return sock.shutdown().await;
+            }
+            status = 206;
+            extra = format!("Content-Range: bytes {start}-{}/{total}\r\n", total - 1);
+            body.drain(..start);
+        }
+        log(status);
+        let head = format!(
+            "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\nETag: {etag}\r\nLast-Modified: Mon, 01 Jan 2024 00:00:00 GMT\r\nAccept-Ranges: bytes\r\n{extra}Connection: close\r\n\r\n",
+            if status == 200 { "OK" } else { "Partial Content" },
+            body.len()
+        );
+        sock.write_all(head.as_bytes()).await?;
+        if drop_mid {
+            sock.write_all(&body[..body.len() / 2]).await?;
+            sock.flush().await?;
+            return Ok(()); // dropped: the connection closes before the announced length
+        }
+        sock.write_all(&body).await?;
+        sock.shutdown().await
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Published snapshots (built once per test process).
+
+/// schema-snds + documentation-snds, published with `snapshot build`.
+fn corpus_snapshot() -> &'static Path {
+    static S: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &S.get_or_init(|| {
+        let c = common::corpus();
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("snds");
+        let r = build_snapshot(&SnapshotBuildRequest {
+            paths: vec![c.join("schema-snds"), c.join("documentation-snds")],
+            out: out.clone(),
+            id: Some("snds-test".into()),
+            publisher: Some("tests".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(
+            r.tables > 100 && r.docs > 100 && r.nomenclatures > 100,
+            "{r:?}"
+        );
+        (t, out)
+    })
+    .1
+}
+
+/// A small signed snapshot: the corpus's documentation, signed with a fresh key.
+/// Returns (snapshot dir, public key hex).
+fn signed_docs_snapshot() -> &'static (PathBuf, String) {
+    static S: OnceLock<(tempfile::TempDir, (PathBuf, String))> = OnceLock::new();
+    &S.get_or_init(|| {
+        let c = common::corpus();
+        let t = tempfile::tempdir().unwrap();
+        let k = hublot::sync::sign::keygen(&KeygenRequest {
+            out: t.path().join("keys/publisher.key"),
+            force: false,
+        })
+        .unwrap();
+        assert_eq!(k.public_key.len(), 64);
+        // A key is never overwritten by accident.
+        assert!(hublot::sync::sign::keygen(&KeygenRequest {
+            out: t.path().join("keys/publisher.key"),
+            force: false,
+        })
+        .is_err());
+        let out = t.path().join("docs");
+        let r = build_snapshot(&SnapshotBuildRequest {
+            paths: vec![c.join("documentation-snds")],
+            out: out.clone(),
+            sign: Some(k.key_file.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(r.public_key.as_deref(), Some(k.public_key.as_str()));
+        (t, (out, k.public_key))
+    })
+    .1
+}
+
+/// A copy of a published snapshot that a test may change.
+fn serve_copy(from: &Path) -> (tempfile::TempDir, Server) {
+    let t = tempfile::tempdir().unwrap();
+    common::copy_tree(from, t.path());
+    let s = Server::start(t.path());
+    (t, s)
+}
+
+fn opts() -> SyncOptions {
+    SyncOptions {
+        connect_timeout_ms: 2_000,
+        read_timeout_ms: 700,
+        retries: 3,
+        backoff_ms: 20,
+        ..Default::default()
+    }
+}
+
+fn req(url: &str) -> SyncRequest {
+    SyncRequest {
+        sources: vec![url.to_string()],
+        options: opts(),
+        ..Default::default()
+    }
+}
+
+/// The active snapshot, its bytes, and a user setting, to compare after a failure.
+struct Before {
+    id: String,
+    digest: Vec<(String, Vec<u8>)>,
+}
+
+fn before(h: &Hublot) -> Before {
+    let id = h.snapshot().unwrap().id;
+    Before {
+        digest: common::tree_digest(&h.data_dir().join("snapshots").join(&id)),
+        id,
+    }
+}
+
+fn assert_unchanged(h: &Hublot, b: &Before, what: &str) {
+    assert_eq!(
+        h.snapshot().unwrap().id,
+        b.id,
+        "{what}: active snapshot changed"
+    );
+    let d = common::tree_digest(&h.data_dir().join("snapshots").join(&b.id));
+    assert!(d == b.digest, "{what}: the active snapshot's files changed");
+    let settings: HashMap<_, _> = h.settings().unwrap().into_iter().collect();
+    assert_eq!(
+        settings.get("ui.lang").map(String::as_str),
+        Some("fr"),
+        "{what}: user setting lost"
+    );
+    // No staging left behind.
+    let cache = h.data_dir().join("cache/sync");
+    for e in walkdir::WalkDir::new(&cache)
+        .max_depth(2)
+        .into_iter()
+        .flatten()
+    {
+        let n = e.file_name().to_string_lossy();
+        assert!(
+            n != "next" && n != "next.extract" && n != "mirror.prev",
+            "{what}: debris {}",
+            e.path().display()
+        );
+    }
+    let snaps: Vec<String> = std::fs::read_dir(h.data_dir().join("snapshots"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".staging"))
+        .collect();
+    assert!(snaps.is_empty(), "{what}: staging snapshot left: {snaps:?}");
+}
+
+fn open(dir: &Path) -> Hublot {
+    let h = Hublot::open(Some(dir.to_path_buf())).unwrap();
+    h.set_setting("ui.lang", "fr").unwrap();
+    h
+}
+
+/// The manifest's largest files, for fault injection.
+fn largest_files(root: &Path, n: usize) -> Vec<String> {
+    let m = Manifest::read(root).unwrap();
+    let mut f = m.files.clone();
+    f.sort_by_key(|f| std::cmp::Reverse(f.size));
+    f.into_iter()
+        .take(n)
+        .map(|f| format!("/snap/{}", f.path))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn first_sync_resync_one_changed_file_and_rollback() {
+    let (root, server) = serve_copy(corpus_snapshot());
+    let dir = common::data_dir();
+    let h = open(dir.path());
+    let m = Manifest::read(root.path()).unwrap();
+    let distinct: HashSet<&str> = m.files.iter().map(|f| f.sha256.as_str()).collect();
+
+    // First sync: everything is downloaded once, verified, built, activated.
+    let r = h.sync(&req(&server.url())).unwrap();
+    eprintln!(
+        "timing: full sync of the corpus snapshot ({} files, {} bytes) from loopback: {} ms (fetch {} ms, build {} ms)",
+        m.files.len(),
+        m.files.iter().map(|f| f.size).sum::<u64>(),
+        r.took_ms,
+        r.fetch_ms,
+        r.build_ms
+    );
+    match r.outcome {
+        SyncOutcome::Updated {
+            added,
+            removed,
+            changed,
+            downloaded_files,
+            downloaded_bytes,
+        } => {
+            assert_eq!(added, m.files.len() as u64);
+            assert_eq!((removed, changed), (0, 0));
+            assert!(downloaded_files <= distinct.len() as u64);
+            assert!(downloaded_bytes <= m.files.iter().map(|f| f.size).sum::<u64>());
+        }
+        o => panic!("expected an update, got {o:?}"),
+    }
+    let first = h.snapshot().unwrap();
+    assert_eq!(r.snapshot, first.id);
+    assert!(first.stats.tables > 100, "{:?}", first.stats);
+    assert!(
+        h.search(&SearchRequest {
+            q: "BEN_NIR_PSA".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .total
+            > 0
+    );
+    let st = &h.sync_status(&[server.url()]).unwrap()[0];
+    assert!(st.etag.is_some() && !st.sha256.is_empty(), "{st:?}");
+
+    // Second sync: one conditional request, nothing downloaded.
+    server.clear();
+    let r = h.sync(&req(&server.url())).unwrap();
+    eprintln!("timing: unchanged re-sync: {} ms", r.took_ms);
+    assert_eq!(r.outcome, SyncOutcome::UpToDate);
+    assert_eq!(r.outcome.to_string(), "up to date");
+    let hits = server.hits();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].path, "/snap/manifest.json");
+    assert!(hits[0].if_none_match.is_some());
+    assert_eq!(hits[0].status, 304);
+    assert_eq!(r.requests, 1);
+    assert_eq!(h.snapshot().unwrap().id, first.id);
+
+    // One changed file: only it is downloaded.
+    let page = m
+        .files
+        .iter()
+        .find(|f| f.path.starts_with("docs/") && f.path.ends_with(".md"))
+        .unwrap()
+        .path
+        .clone();
+    let p = root.path().join(&page);
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str("\n\nZorglubification des tables de test.\n");
+    std::fs::write(&p, text).unwrap();
+    snapshot_manifest::write_manifest(root.path(), &Manifest::read(root.path()).unwrap()).unwrap();
+    server.clear();
+    let r = h.sync(&req(&server.url())).unwrap();
+    eprintln!(
+        "timing: one-file change: {} ms (fetch {} ms, build {} ms)",
+        r.took_ms, r.fetch_ms, r.build_ms
+    );
+    assert_eq!(r.outcome.to_string(), "updated: +0 \u{2212}0 ~1");
+    match r.outcome {
+        SyncOutcome::Updated {
+            downloaded_files, ..
+        } => assert_eq!(downloaded_files, 1),
+        _ => unreachable!(),
+    }
+    let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
+    assert_eq!(
+        paths,
+        vec!["/snap/manifest.json".to_string(), format!("/snap/{page}")]
+    );
+    let found = |h: &Hublot| {
+        h.search(&SearchRequest {
+            q: "zorglubification".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .total
+    };
+    assert!(found(&h) > 0);
+    let second = h.snapshot().unwrap().id;
+    assert_ne!(second, first.id);
+
+    // The previous snapshot remains: rollback returns to it.
+    assert_eq!(h.rollback().unwrap().id, first.id);
+    assert_eq!(found(&h), 0);
+    // A sync then brings the synced snapshot back without downloading or rebuilding.
+    server.clear();
+    let r = h.sync(&req(&server.url())).unwrap();
+    assert_eq!(r.outcome, SyncOutcome::UpToDate);
+    assert_eq!(h.snapshot().unwrap().id, second);
+    assert!(r.note.unwrap().contains("active again"));
+    assert_eq!(server.hits().len(), 1);
+
+    let settings: HashMap<_, _> = h.settings().unwrap().into_iter().collect();
+    assert_eq!(settings["ui.lang"], "fr");
+}
+
+#[test]
+fn retries_500s_timeouts_and_resumes_a_dropped_file() {
+    let (root, server) = serve_copy(signed_docs_snapshot().0.as_path());
+    let dir = common::data_dir();
+    let h = open(dir.path());
+    let big = largest_files(root.path(), 3);
+    {
+        let mut f = server.faults();
+        f.fail_500.insert("/snap/manifest.json".into(), 2);
+        f.fail_500.insert(big[0].clone(), 2);
+        f.drop_mid.insert(big[1].clone(), 1);
+        f.hang.insert(big[2].clone(), 1);
+    }
+    let r = h.sync(&req(&server.url())).unwrap();
+    assert!(matches!(r.outcome, SyncOutcome::Updated { .. }), "{r:?}");
+    let hits = server.hits();
+    let of = |p: &str| {
+        hits.iter()
+            .filter(|h| h.path == p)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    // 500, 500, then 200.
+    let st: Vec<u16> = of("/snap/manifest.json").iter().map(|h| h.status).collect();
+    assert_eq!(st, vec![500, 500, 200]);
+    let st: Vec<u16> = of(&big[0]).iter().map(|h| h.status).collect();
+    assert_eq!(st, vec![500, 500, 200]);
+    // Dropped mid-file, then resumed where it stopped with Range.
+    let d = of(&big[1]);
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!(d[0].range, None);
+    let from: u64 = d[1]
+        .range
+        .as_deref()
+        .and_then(|r| r.strip_prefix("bytes="))
+        .and_then(|r| r.strip_suffix('-'))
+        .and_then(|r| r.parse().ok())
+        .expect("second request has a Range");
+    assert!(from > 0);
+    assert_eq!(d[1].status, 206);
+    // Timed out once, then fetched.
+    let t: Vec<u16> = of(&big[2]).iter().map(|h| h.status).collect();
+    assert_eq!(t, vec![0, 200]);
+    // The files are right: the import verified every size and hash.
+    assert!(h.snapshot().unwrap().stats.docs > 100);
+}
+
+#[test]
+fn failures_keep_the_previous_snapshot_byte_identical() {
+    let (root, server) = serve_copy(corpus_snapshot());
+    let dir = common::data_dir();
+    let h = open(dir.path());
+    let b = before(&h);
+    let big = largest_files(root.path(), 1)[0].clone();
+    let url = server.url();
+
+    type Case<'a> = (
+        &'a str,
+        Box<dyn Fn(&mut Faults) + 'a>,
+        SyncOptions,
+        Vec<String>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "404 for one file",
+            Box::new(|f| {
+                f.not_found.insert(big.clone());
+            }),
+            opts(),
+            vec![
+                "HTTP 404".into(),
+                reqwest::Url::parse(&format!("{}{}", server.base, big))
+                    .unwrap()
+                    .to_string(),
+            ],
+        ),
+        (
+            "wrong sha256",
+            Box::new(|f| {
+                f.corrupt.insert(big.clone());
+            }),
+            opts(),
+            vec!["sha256 is".into(), "discarded".into()],
+        ),
+        (
+            "oversized file",
+            Box::new(|f| {
+                f.oversize.insert(big.clone());
+            }),
+            opts(),
+            vec!["too large".into(), "the manifest says".into()],
+        ),
+        (
+            "file above the size limit",
+            Box::new(|_| {}),
+            SyncOptions {
+                max_file_bytes: 100_000,
+                ..opts()
+            },
+            vec!["more than the limit of 100000".into()],
+        ),
+        (
+            "500 every time",
+            Box::new(|f| {
+                f.fail_500.insert(big.clone(), 100);
+            }),
+            opts(),
+            vec!["HTTP 500".into()],
+        ),
+        (
+            "timeout every time",
+            Box::new(|f| {
+                f.hang.insert("/snap/manifest.json".into(), 100);
+            }),
+            SyncOptions {
+                retries: 1,
+                ..opts()
+            },
+            vec!["timed out".into(), "manifest.json".into()],
+        ),
+        (
+            "redirect loop",
+            Box::new(|f| {
+                f.redirect
+                    .insert("/snap/manifest.json".into(), "/other/manifest.json".into());
+                f.redirect
+                    .insert("/other/manifest.json".into(), "/snap/manifest.json".into());
+            }),
+            opts(),
+            vec!["redirect loop".into(), format!("{url}manifest.json")],
+        ),
+        (
+            "truncated body",
+            Box::new(|f| {
+                f.truncate.insert(big.clone());
+            }),
+            opts(),
+            vec!["truncated".into()],
+        ),
+    ];
+    for (what, fault, options, expect) in cases {
+        server.clear();
+        fault(&mut server.faults());
+        let e = h
+            .sync(&SyncRequest {
+                sources: vec![url.clone()],
+                options,
+                ..Default::default()
+            })
+            .expect_err(what);
+        let msg = e.to_string();
+        eprintln!("{what}: {msg}");
+        for x in &expect {
+            assert!(
+                msg.contains(x.as_str()),
+                "{what}: {msg:?} should contain {x:?}"
+            );
+        }
+        assert_unchanged(&h, &b, what);
+    }
+
+    // Plain http to a remote host is refused before any request.
+    let e = h.sync(&req("http://example.org/snap/")).unwrap_err();
+    assert!(matches!(e, SyncError::Refused { .. }), "{e}");
+    assert_unchanged(&h, &b, "plain http");
+
+    // Cancelled from the progress callback once some bytes arrived: nothing changes, no debris.
+    // (The finished .part files of the failures above are dropped so that there is work left.)
+    std::fs::remove_dir_all(h.data_dir().join("cache/sync")).unwrap();
+    server.clear();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let c2 = cancel.clone();
+    let control = SyncControl {
+        progress: Some(Arc::new(move |p: &hublot::sync::Progress| {
+            if p.bytes_done > 1_000_000 {
+                c2.store(true, Ordering::Relaxed);
+            }
+        })),
+        cancel,
+    };
+    let e = h.sync_with(&req(&url), &control).unwrap_err();
+    assert!(matches!(e, SyncError::Cancelled), "{e}");
+    assert_unchanged(&h, &b, "cancelled");
+
+    // And then, the faults gone, the sync completes (reusing the finished .part files).
+    server.clear();
+    let r = h.sync(&req(&url)).unwrap();
+    assert!(matches!(r.outcome, SyncOutcome::Updated { .. }));
+    assert_ne!(h.snapshot().unwrap().id, b.id);
+    let parts = h.data_dir().join("cache/sync");
+    assert!(
+        !walkdir::WalkDir::new(parts)
+            .into_iter()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".part")),
+        "parts are removed after a successful sync"
+    );
+}
+
+#[test]
+fn signatures_are_checked_when_a_key_is_pinned() {
+    let (src, public) = signed_docs_snapshot();
+    let (root, server) = serve_copy(src);
+    let dir = common::data_dir();
+    let h = open(dir.path());
+    let b = before(&h);
+    let url = server.url();
+    let with_key = |k: &str| SyncRequest {
+        publisher_key: Some(k.into()),
+        ..req(&url)
+    };
+
+    // Another publisher's key.
+    let other = hublot::sync::sign::keygen(&KeygenRequest {
+        out: dir.path().join("other.key"),
+        force: false,
+    })
+    .unwrap();
+    let e = h.sync(&with_key(&other.public_key)).unwrap_err();
+    assert!(e.to_string().contains("bad signature"), "{e}");
+    assert_unchanged(&h, &b, "other key");
+
+    // A tampered manifest (a field changed after signing).
+    let mp = root.path().join("manifest.json");
+    let signed = std::fs::read_to_string(&mp).unwrap();
+    let mut m: Manifest = serde_json::from_str(&signed).unwrap();
+    m.publisher = "someone else".into();
+    std::fs::write(&mp, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let e = h.sync(&with_key(public)).unwrap_err();
+    assert!(e.to_string().contains("bad signature"), "{e}");
+    assert_unchanged(&h, &b, "tampered manifest");
+
+    // An unsigned manifest.
+    m.signature = None;
+    std::fs::write(&mp, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let e = h.sync(&with_key(public)).unwrap_err();
+    assert!(e.to_string().contains("not signed"), "{e}");
+    assert_unchanged(&h, &b, "unsigned manifest");
+
+    // The pinned key from the settings, and the real manifest: accepted.
+    std::fs::write(&mp, signed).unwrap();
+    h.set_setting("sync.publisher_key", public).unwrap();
+    let r = h.sync(&req(&url)).unwrap();
+    assert!(r.sources[0].signature_verified);
+    assert!(matches!(r.outcome, SyncOutcome::Updated { .. }));
+
+    // Pinning another key later: the mirror no longer counts, the manifest is fetched again in
+    // full (no 304 shortcut) and refused.
+    let b = before(&h);
+    server.clear();
+    let e = h.sync(&with_key(&other.public_key)).unwrap_err();
+    assert!(e.to_string().contains("bad signature"), "{e}");
+    let hits = server.hits();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].if_none_match.is_none() && hits[0].status == 200);
+    assert_unchanged(&h, &b, "key pinned after a sync");
+    // With the right key, one conditional request.
+    server.clear();
+    let r = h.sync(&req(&url)).unwrap();
+    assert_eq!(r.outcome, SyncOutcome::UpToDate);
+    assert_eq!(server.hits()[0].status, 304);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Archives.
+
+fn tar_gz(entries: &[(&str, tar::EntryType, &[u8], Option<&str>)]) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut b = tar::Builder::new(gz);
+    for (name, kind, data, link) in entries {
+        let mut h = tar::Header::new_gnu();
+        // Written raw: the tar crate refuses `..` and absolute paths in set_path.
+        let raw = &mut h.as_old_mut().name;
+        raw.fill(0);
+        raw[..name.len()].copy_from_slice(name.as_bytes());
+        h.set_entry_type(*kind);
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        if let Some(l) = link {
+            h.set_link_name(l).unwrap();
+        }
+        h.set_cksum();
+        b.append(&h, *data).unwrap();
+    }
+    b.into_inner().unwrap().finish().unwrap()
+}
+
+fn zip_bytes(entries: &[(&str, &[u8], Option<u32>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data, mode) in entries {
+        let o = zip::write::SimpleFileOptions::default();
+        match mode {
+            Some(m) if m & 0o170000 == 0o120000 => {
+                w.add_symlink(*name, std::str::from_utf8(data).unwrap(), o)
+                    .unwrap();
+            }
+            _ => {
+                w.start_file(*name, o).unwrap();
+                w.write_all(data).unwrap();
+            }
+        }
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn archives_are_extracted_safely() {
+    use tar::EntryType as T;
+    let t = tempfile::tempdir().unwrap();
+    let lim = archive::ExtractLimits::default();
+    let try_extract = |name: &str, bytes: Vec<u8>, lim: archive::ExtractLimits| {
+        let p = t.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let dest = t.path().join(format!("{name}.out"));
+        let r = archive::extract(&p, &dest, lim);
+        (r, dest)
+    };
+    let bad: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "dotdot.tar.gz",
+            tar_gz(&[
+                ("ok.txt", T::Regular, b"ok", None),
+                ("../evil.txt", T::Regular, b"x", None),
+            ]),
+            "`..`",
+        ),
+        (
+            "deep-dotdot.tar.gz",
+            tar_gz(&[("a/b/../../../evil.txt", T::Regular, b"x", None)]),
+            "`..`",
+        ),
+        (
+            "absolute.tar.gz",
+            tar_gz(&[("/tmp/hublot-evil.txt", T::Regular, b"x", None)]),
+            "absolute",
+        ),
+        (
+            "symlink.tar.gz",
+            tar_gz(&[("link", T::Symlink, b"", Some("/etc/passwd"))]),
+            "symbolic link",
+        ),
+        (
+            "hardlink.tar.gz",
+            tar_gz(&[("link", T::Link, b"", Some("/etc/passwd"))]),
+            "hard link",
+        ),
+        (
+            "device.tar.gz",
+            tar_gz(&[("dev", T::Char, b"", None)]),
+            "device",
+        ),
+        (
+            "dotdot.zip",
+            zip_bytes(&[("../evil.txt", b"x", None)]),
+            "`..`",
+        ),
+        (
+            "absolute.zip",
+            zip_bytes(&[("/tmp/hublot-evil.txt", b"x", None)]),
+            "absolute",
+        ),
+        (
+            "symlink.zip",
+            zip_bytes(&[("link", b"/etc/passwd", Some(0o120777))]),
+            "symbolic link",
+        ),
+    ];
+    for (name, bytes, why) in bad {
+        let (r, _) = try_extract(name, bytes, lim);
+        let e = r.expect_err(name).to_string();
+        assert!(e.contains(why), "{name}: {e}");
+        assert!(e.contains(name), "{name}: the error names the archive: {e}");
+        assert!(!t.path().join("evil.txt").exists());
+        assert!(!Path::new("/tmp/hublot-evil.txt").exists());
+    }
+    // Limits: entries and bytes.
+    let many: Vec<(String, T, Vec<u8>, Option<&str>)> = (0..20)
+        .map(|i| (format!("f{i}.txt"), T::Regular, b"abc".to_vec(), None))
+        .collect();
+    let many_ref: Vec<(&str, T, &[u8], Option<&str>)> = many
+        .iter()
+        .map(|(n, k, d, l)| (n.as_str(), *k, d.as_slice(), *l))
+        .collect();
+    let (r, _) = try_extract(
+        "many.tar.gz",
+        tar_gz(&many_ref),
+        archive::ExtractLimits {
+            max_files: 10,
+            max_bytes: 1 << 20,
+        },
+    );
+    assert!(r.unwrap_err().to_string().contains("more than 10 entries"));
+    let big = vec![b'a'; 100_000];
+    let (r, _) = try_extract(
+        "big.zip",
+        zip_bytes(&[("big.txt", &big, None)]),
+        archive::ExtractLimits {
+            max_files: 10,
+            max_bytes: 50_000,
+        },
+    );
+    assert!(r.unwrap_err().to_string().contains("50000"));
+    // A GitHub-like archive: a pax global header and one top-level directory.
+    let (r, dest) = try_extract(
+        "good.tar.gz",
+        tar_gz(&[
+            ("pax_global_header", T::XGlobalHeader, b"", None),
+            ("repo-main/", T::Directory, b"", None),
+            ("repo-main/docs/a.md", T::Regular, b"# A\n", None),
+            ("./repo-main/b.md", T::Regular, b"# B\n", None),
+        ]),
+        lim,
+    );
+    let r = r.unwrap();
+    assert_eq!(r.files, 2);
+    assert_eq!(r.root, dest.join("repo-main"));
+    assert_eq!(std::fs::read(r.root.join("docs/a.md")).unwrap(), b"# A\n");
+}
+
+#[test]
+fn an_archive_source_syncs_and_then_is_up_to_date() {
+    // A .tar.gz of part of the real documentation tree, served over HTTP.
+    let c = common::corpus();
+    let t = tempfile::tempdir().unwrap();
+    let tree = t.path().join("documentation-snds-main");
+    common::copy_tree(
+        &c.join("documentation-snds/glossaire"),
+        &tree.join("glossaire"),
+    );
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut b = tar::Builder::new(gz);
+    b.append_dir_all("documentation-snds-main", &tree).unwrap();
+    let bytes = b.into_inner().unwrap().finish().unwrap();
+    let www = t.path().join("www");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::write(www.join("docs.tar.gz"), bytes).unwrap();
+    let server = Server::start(&www);
+    let url = format!("{}/snap/docs.tar.gz", server.base);
+    let dir = common::data_dir();
+    let h = open(dir.path());
+    let r = h.sync(&req(&url)).unwrap();
+    let n = common::files(&tree, "md").len() as u64;
+    match r.outcome {
+        SyncOutcome::Updated { added, .. } => assert_eq!(added, n),
+        o => panic!("{o:?}"),
+    }
+    assert_eq!(h.snapshot().unwrap().stats.docs, n);
+    server.clear();
+    let r = h.sync(&req(&url)).unwrap();
+    assert_eq!(r.outcome, SyncOutcome::UpToDate);
+    assert_eq!(server.hits().len(), 1);
+    assert_eq!(server.hits()[0].status, 304);
+}
+
+#[test]
+fn snapshot_build_writes_a_verifiable_manifest() {
+    let out = corpus_snapshot();
+    let m = Manifest::read(out).unwrap();
+    m.verify(out).unwrap();
+    assert_eq!(m.format_version, hublot::SNAPSHOT_FORMAT_VERSION);
+    assert!(m.files.iter().any(|f| f.path == "bases.json"));
+    assert!(m.files.iter().any(|f| f.path.starts_with("schemas/")));
+    assert!(m.files.iter().any(|f| f.path.starts_with("nomenclatures/")));
+    assert!(m.files.iter().any(|f| f.path.starts_with("docs/")));
+    assert!(m.signature.is_none());
+    // The signed one verifies with its key.
+    let (signed, public) = signed_docs_snapshot();
+    let sm = Manifest::read(signed).unwrap();
+    let key = hublot::sync::sign::parse_public_key(public).unwrap();
+    hublot::sync::sign::verify_manifest(&sm, &key, "docs").unwrap();
+    // A directory that is not a snapshot is never overwritten.
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("precious.txt"), "keep").unwrap();
+    let e = build_snapshot(&SnapshotBuildRequest {
+        paths: vec![common::corpus().join("documentation-snds")],
+        out: t.path().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("not a snapshot"), "{e}");
+    assert!(t.path().join("precious.txt").exists());
+}
