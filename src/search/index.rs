@@ -92,7 +92,8 @@ fn build_schema() -> (Schema, Fields) {
         )
     };
     let fields = Fields {
-        kind: s.add_text_field("kind", STRING | STORED),
+        // Filtering by kind reads the `kind_n` fast field while collecting: no postings needed.
+        kind: s.add_text_field("kind", STORED),
         kind_n: s.add_u64_field("kind_n", FAST),
         id: s.add_text_field("id", STORED),
         shown: s.add_text_field("shown", STORED),
