@@ -1051,3 +1051,89 @@ fn snapshot_build_writes_a_verifiable_manifest() {
     assert!(e.to_string().contains("not a snapshot"), "{e}");
     assert!(t.path().join("precious.txt").exists());
 }
+
+/// `hublot sync` killed with SIGKILL at several points (manifest, downloads, build): the next
+/// start opens the previous snapshot intact, and the next sync completes.
+#[test]
+fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
+    let (_t, server) = serve_copy(corpus_snapshot());
+    let data = tempfile::tempdir().unwrap();
+    let h = open(data.path());
+    let b = before(&h);
+    drop(h);
+    let bin = env!("CARGO_BIN_EXE_hublot");
+    let sync = || {
+        std::process::Command::new(bin)
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["sync", "--quiet", "--timeout", "5", &server.url()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // A full sync of this snapshot takes several seconds here: these points fall in the
+    // manifest fetch, the downloads, and the build of the store and index.
+    for ms in [30u64, 250, 700, 1500, 2500, 3500, 5000] {
+        let mut child = sync();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok(); // SIGKILL on Unix
+        child.wait().unwrap();
+        let h = open(data.path());
+        if finished || h.snapshot().unwrap().id != b.id {
+            // The swap of `current` had happened: the new snapshot must then be whole.
+            let s = h.stats().unwrap();
+            assert!(
+                s.tables > 100 && s.docs > 100,
+                "killed at {ms} ms after the swap: {s:?}"
+            );
+            eprintln!("sync had activated its snapshot before {ms} ms; no later kill points");
+            break;
+        }
+        assert_unchanged_after_kill(&h, &b, ms);
+    }
+    let out = std::process::Command::new(bin)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["sync", "--quiet", &server.url()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let h = open(data.path());
+    let s = h.stats().unwrap();
+    assert!(
+        s.tables > 100 && s.docs > 100,
+        "the corpus snapshot is active: {s:?}"
+    );
+    assert_ne!(h.snapshot().unwrap().id, b.id);
+}
+
+/// After a kill the active snapshot is the same and byte-identical; debris is allowed (the
+/// next sync cleans or reuses it) but never read.
+fn assert_unchanged_after_kill(h: &Hublot, b: &Before, ms: u64) {
+    assert_eq!(
+        h.snapshot().unwrap().id,
+        b.id,
+        "killed at {ms} ms: active snapshot changed"
+    );
+    let d = common::tree_digest(&h.data_dir().join("snapshots").join(&b.id));
+    assert!(
+        d == b.digest,
+        "killed at {ms} ms: the active snapshot's files changed"
+    );
+    let r = h
+        .search(&SearchRequest {
+            q: "décès".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        !r.hits.is_empty(),
+        "killed at {ms} ms: the snapshot still answers"
+    );
+}
