@@ -224,6 +224,19 @@ fn pmsi_year_placeholder(w: &str) -> Option<String> {
 }
 
 impl SearchIndex {
+    /// Whether some term of `field` starts with `prefix`.
+    fn has_prefix(&self, searcher: &tantivy::Searcher, field: Field, prefix: &str) -> bool {
+        searcher.segment_readers().iter().any(|seg| {
+            let Ok(inv) = seg.inverted_index(field) else {
+                return false;
+            };
+            let Ok(mut stream) = inv.terms().range().ge(prefix.as_bytes()).into_stream() else {
+                return false;
+            };
+            stream.advance() && stream.key().starts_with(prefix.as_bytes())
+        })
+    }
+
     fn analyze(&self, analyzer: &str, text: &str) -> Vec<(usize, String)> {
         let mut a = self
             .index
@@ -304,7 +317,8 @@ impl SearchIndex {
         let stems = self.analyze("fr", q);
         let mut per_term: Vec<Box<dyn Query>> = Vec::new();
         let raw_words = self.analyze("words", q);
-        for (i, (_, s)) in stems.iter().enumerate() {
+        let last_pos = raw_words.last().map(|x| x.0);
+        for (pos, s) in stems.iter() {
             let known = [f.title, f.label, f.body].iter().any(|&fl| {
                 searcher
                     .doc_freq(&Term::from_field_text(fl, s))
@@ -322,17 +336,24 @@ impl SearchIndex {
                 ),
                 (Occur::Should, term_q(f.body, s)),
             ];
-            // A word seen nowhere is probably a typo: look for close words in titles.
-            if !known && s.chars().count() >= 4 {
-                let raw = raw_words
-                    .get(i)
-                    .map(|x| x.1.clone())
-                    .unwrap_or_else(|| s.clone());
+            // A word seen nowhere is probably a typo: look for close words in titles. Not for
+            // words with digits (codes, identifiers), and not for the word being typed when
+            // some title word starts with it: the prefix clause below covers it, far cheaper.
+            let raw = raw_words
+                .iter()
+                .find(|(p, _)| *p == *pos)
+                .map(|x| x.1.as_str())
+                .unwrap_or(s);
+            let typing = Some(*pos) == last_pos && !req.q.ends_with(' ');
+            if !known
+                && raw.chars().count() >= 4
+                && !raw.chars().any(|c| c.is_ascii_digit())
+                && !(typing && self.has_prefix(&searcher, f.title_words, raw))
+            {
                 // One edit (a transposition counts as one) covers most real typos; a second
                 // edit only for long words, where the automaton is worth its cost.
                 let dist = if raw.chars().count() >= 10 { 2 } else { 1 };
-                let fz =
-                    FuzzyTermQuery::new(Term::from_field_text(f.title_words, &raw), dist, true);
+                let fz = FuzzyTermQuery::new(Term::from_field_text(f.title_words, raw), dist, true);
                 alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
                 fuzzy_used = true;
             }
