@@ -11,7 +11,10 @@ use std::sync::OnceLock;
 pub fn read_doc_page(path: &Path, rel: &str) -> Result<DocPage> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = crate::ingest::nomenclature_csv::decode_text(&bytes);
-    Ok(parse_doc_page(&text, rel))
+    Ok(parse_doc_page(
+        &crate::ingest::nomenclature_csv::fix_c1(&text),
+        rel,
+    ))
 }
 
 /// Parses Markdown source into a page.

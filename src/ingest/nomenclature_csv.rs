@@ -98,6 +98,29 @@ pub fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Repairs text that went through a Latin-1 decoder on its way to us: C1 control characters
+/// (U+0080–U+009F) are what Windows-1252 punctuation becomes then (U+0092 was a ’). The real
+/// schemas have a few ("Table de l\u{92}ensemble").
+pub fn fix_c1(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if ('\u{80}'..='\u{9f}').contains(&c) {
+            let byte = [c as u32 as u8];
+            out.push_str(
+                &encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(&byte)
+                    .0,
+            );
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Guesses the separator from the header line: whichever of `;` and `,` occurs more, outside quotes.
 pub fn sniff_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
@@ -193,8 +216,8 @@ impl CodeListSource {
                 (ci, li)
             });
             let code = rec.get(ci).unwrap_or("").trim();
-            let label = li.and_then(|i| rec.get(i)).unwrap_or("").trim();
-            f(code, label, rec);
+            let label = fix_c1(li.and_then(|i| rec.get(i)).unwrap_or("").trim());
+            f(code, &label, rec);
             n += 1;
             Ok(())
         })?;
@@ -210,6 +233,12 @@ mod tests {
     fn windows_1252_falls_back() {
         let bytes = b"COD;LIB\n1;D\xe9c\xe8s\n";
         assert_eq!(decode_text(bytes), "COD;LIB\n1;Décès\n");
+    }
+
+    #[test]
+    fn c1_controls_become_windows_1252_punctuation() {
+        assert_eq!(fix_c1("Table de l\u{92}ensemble"), "Table de l’ensemble");
+        assert!(matches!(fix_c1("déjà propre"), Cow::Borrowed(_)));
     }
 
     #[test]

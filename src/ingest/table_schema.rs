@@ -138,7 +138,7 @@ fn parse_code_list_ref(s: &str) -> Option<CodeListRef> {
 /// A scalar as trimmed text; empty strings and null become `None`.
 pub(crate) fn text(v: Option<&Value>) -> Option<String> {
     let s = match v? {
-        Value::String(s) => s.trim().to_string(),
+        Value::String(s) => crate::ingest::nomenclature_csv::fix_c1(s.trim()).into_owned(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         _ => return None,
