@@ -703,6 +703,18 @@ impl Hublot {
             )?),
             "snapshot.build" => out(self.snapshot_build(&arg(op, args)?)?),
             "snapshot.keygen" => out(self.keygen(&arg(op, args)?)?),
+            "system.version" => out(serde_json::json!({
+                "hublot": env!("CARGO_PKG_VERSION"),
+                "snapshot_format": crate::SNAPSHOT_FORMAT_VERSION,
+                "catalogue_schema": crate::store::CATALOGUE_SCHEMA_VERSION,
+                "index_format": crate::search::INDEX_FORMAT_VERSION,
+                "user_schema": crate::store::user_db::USER_SCHEMA_VERSION,
+            })),
+            "system.snapshot" => {
+                let mut v = serde_json::to_value(self.snapshot()?).expect("snapshot serialises");
+                v["data_dir"] = self.data_dir().display().to_string().into();
+                Ok(v)
+            }
             "settings.get" => out(self.settings()?),
             "settings.set" => out(self.set_setting(&s(&args, "key")?, &s(&args, "value")?)?),
             _ => Err(Error::Invalid(format!("unknown operation `{op}`"))),
@@ -733,4 +745,6 @@ pub const OPERATIONS: &[&str] = &[
     "record.show",
     "settings.get",
     "settings.set",
+    "system.version",
+    "system.snapshot",
 ];

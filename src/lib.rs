@@ -34,6 +34,7 @@ mod error;
 pub mod ingest;
 pub mod model;
 pub mod search;
+pub mod serve;
 pub mod store;
 pub mod sync;
 

@@ -132,6 +132,21 @@ enum Cmd {
     },
     /// Go back to the previous snapshot.
     Rollback,
+    /// Serve the JSON API (`/api/…`) and the web UI over HTTP, on loopback by default.
+    Serve {
+        /// Address to listen on. Anything but loopback needs --allow-remote.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port (0 picks a free one; the address is printed).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Directory of the built web UI (default: $HUBLOT_UI_DIR, ./ui/dist, or beside the binary).
+        #[arg(long, env = "HUBLOT_UI_DIR")]
+        ui_dir: Option<PathBuf>,
+        /// Allow a non-loopback address: anyone who reaches it can use Hublot (no authentication).
+        #[arg(long)]
+        allow_remote: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -547,6 +562,22 @@ fn run() -> anyhow::Result<()> {
             for w in &s.warnings {
                 out!("  warning: {w}");
             }
+        }
+        Cmd::Serve {
+            host,
+            port,
+            ui_dir,
+            allow_remote,
+        } => {
+            hublot::serve::run(
+                std::sync::Arc::new(h),
+                hublot::serve::ServeOptions {
+                    host: host.clone(),
+                    port: *port,
+                    ui_dir: ui_dir.clone(),
+                    allow_remote: *allow_remote,
+                },
+            )?;
         }
         Cmd::Rollback => {
             let s = h.rollback()?;

@@ -348,7 +348,7 @@ impl SearchIndex {
             if !known
                 && raw.chars().count() >= 4
                 && !raw.chars().any(|c| c.is_ascii_digit())
-                && !(typing && self.has_prefix(&searcher, f.title_words, raw))
+                && (!typing || !self.has_prefix(&searcher, f.title_words, raw))
             {
                 // One edit (a transposition counts as one) covers most real typos; a second
                 // edit only for long words, where the automaton is worth its cost.
@@ -507,6 +507,8 @@ impl SearchIndex {
 
         let mut hits: Vec<SearchHit> = Vec::with_capacity(limit);
         let mut var_at: HashMap<String, usize> = HashMap::new();
+        // A code list may repeat a code (one row per version of a GHS, say): one hit per id.
+        let mut seen = std::collections::HashSet::new();
         for (score, addr) in docs {
             let d: TantivyDocument = searcher
                 .doc(addr)
@@ -533,6 +535,9 @@ impl SearchIndex {
                 also_in: vec![],
                 kind,
             };
+            if !seen.insert(hit.id.clone()) {
+                continue;
+            }
             if group && hit.kind == "variable" {
                 let key = hit.name.as_deref().unwrap_or_default().to_uppercase();
                 if let Some(&i) = var_at.get(&key) {

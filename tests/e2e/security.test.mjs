@@ -1,0 +1,178 @@
+// Security: a doc page full of script is shown without running any; the API refuses path
+// traversal; the server listens on loopback only unless told otherwise.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { startServer, serveCommand, launchBrowser, shotPath, rawGet, listeningAddresses, TRAP_PATH, UI_DIR, dataDir } from './harness.mjs';
+
+let server;
+let ctx;
+
+before(async () => {
+  server = await startServer();
+  ctx = await launchBrowser();
+});
+
+after(async () => {
+  await ctx?.close();
+  await server?.stop();
+});
+
+test('a doc page with <script>, onerror= and javascript: links runs nothing', async () => {
+  const page = await ctx.newPage();
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(`${server.url}#/docs/${TRAP_PATH}`);
+  await page.locator('[data-testid=doc-body] h1').waitFor();
+  assert.match(await page.locator('[data-testid=doc-body] h1').innerText(), /Page piégée/);
+  // Try everything a reader could do.
+  await page.hover('#hover-me').catch(() => {});
+  for (const sel of ['#js-link', '#js-mixed', '#js-entity', '[data-testid=doc-body] a:has-text("lien javascript en Markdown")', '#form-button']) {
+    const el = page.locator(sel).first();
+    if (await el.count()) await el.click({ timeout: 2000 }).catch(() => {});
+  }
+  await page.waitForTimeout(500);
+  const state = await page.evaluate(() => ({
+    pwned: window.__pwned ?? null,
+    violations: window.__violations,
+    scripts: document.querySelectorAll('[data-testid=doc-body] script').length,
+    handlers: [...document.querySelectorAll('[data-testid=doc-body] *')].flatMap((e) =>
+      [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName}.${a.name}`),
+    ),
+    jsUrls: [...document.querySelectorAll('[data-testid=doc-body] [href], [data-testid=doc-body] [src], [data-testid=doc-body] [action]')]
+      .map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? e.getAttribute('action'))
+      .filter((u) => /^\s*javascript:/i.test(u)),
+    frames: document.querySelectorAll('[data-testid=doc-body] iframe, [data-testid=doc-body] object, [data-testid=doc-body] embed').length,
+    bodyShown: getComputedStyle(document.body).display !== 'none',
+  }));
+  await page.screenshot({ path: shotPath('20-doc-trap') });
+  assert.equal(state.pwned, null, 'no script ran');
+  assert.deepEqual(dialogs, []);
+  assert.equal(state.scripts, 0);
+  assert.deepEqual(state.handlers, []);
+  assert.deepEqual(state.jsUrls, []);
+  assert.equal(state.frames, 0);
+  assert.ok(state.bodyShown, 'an inline <style> did not hide the page');
+  console.log(`# CSP violations reported on the trap page: ${state.violations.length ? state.violations.join('; ') : 'none (nothing even tried)'}`);
+  // Its internal link still works.
+  await page.click('[data-testid=doc-body] a[href="#/docs/README.md"]');
+  await page.waitForFunction(() => location.hash === '#/docs/README.md');
+  await page.close();
+});
+
+test('every response carries a strict CSP and nosniff', async () => {
+  for (const p of ['/', '/api/stats', '/api/tables/NOPE']) {
+    const r = await rawGet(server.hostport, p);
+    const csp = r.headers['content-security-policy'] ?? '';
+    assert.match(csp, /default-src 'self'/, p);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, p);
+    assert.equal(r.headers['x-content-type-options'], 'nosniff', p);
+  }
+  const html = (await rawGet(server.hostport, '/')).body;
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html');
+});
+
+test('the API refuses path traversal and never touches the filesystem', async () => {
+  const attempts = [
+    '/api/docs/../../../../etc/passwd',
+    '/api/docs/..%2F..%2F..%2Fetc%2Fpasswd',
+    '/api/docs/%2e%2e/%2e%2e/etc/passwd',
+    '/api/docs/%2Fetc%2Fpasswd',
+    '/api/docs/securite-e2e/%00/x',
+    '/api/docs/..%5C..%5Cwindows%5Cwin.ini',
+    '/api/docs/C:%5Cwindows%5Cwin.ini',
+    '/api/tables/..',
+    '/api/tables/%2e%2e',
+    '/api/variables/../IR_BEN_R',
+    '/api/nomenclatures/..%2F..%2Fetc',
+    '/api/records/doc/../../../etc/passwd',
+    '/api/doc.get?path=../../../etc/passwd',
+    '/api/doc.get?path=/etc/passwd',
+    '/api/doc.get?path=a%00b',
+    '/api/record.show?id=doc/..%2F..%2Fetc%2Fpasswd',
+    '/../../../etc/passwd',
+    '/assets/../../../etc/passwd',
+    '/%2e%2e/%2e%2e/etc/passwd',
+    '/..%2f..%2fetc%2fpasswd',
+  ];
+  for (const p of attempts) {
+    const r = await rawGet(server.hostport, p);
+    assert.ok(r.status === 400 || r.status === 404, `${p}: ${r.status} ${r.body}`);
+    const body = JSON.parse(r.body);
+    assert.equal(body.ok, false, p);
+    assert.equal(body.status, r.status, p);
+    assert.doesNotMatch(r.body, /root:x:0:0/, p);
+  }
+  // A catalogue.import over HTTP (it reads local paths) is refused outright.
+  const imp = await rawGet(server.hostport, '/api/catalogue.import?paths=/etc');
+  assert.equal(imp.status, 403);
+});
+
+test('errors share one JSON body', async () => {
+  const cases = [
+    ['/api/tables/NO_SUCH_TABLE', 404],
+    ['/api/search', 400],
+    ['/api/nomenclatures/IR_SEX_V?limit=abc', 400],
+    ['/api/no.such.op', 404],
+    ['/api/settings.set?key=a&value=b', 405],
+  ];
+  for (const [p, status] of cases) {
+    const r = await rawGet(server.hostport, p);
+    assert.equal(r.status, status, `${p}: ${r.body}`);
+    const b = JSON.parse(r.body);
+    assert.deepEqual(Object.keys(b).sort(), ['error', 'ok', 'status']);
+    assert.equal(b.status, status);
+  }
+});
+
+test('GET /api/search answers what `hublot search --json` prints', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { HUBLOT } = await import('./harness.mjs');
+  const cli = JSON.parse(
+    execFileSync(HUBLOT, ['--data-dir', dataDir(), 'search', 'date de décès', '--json', '--kind', 'variable', '--limit', '7'], { encoding: 'utf8' }),
+  );
+  const r = await rawGet(server.hostport, '/api/search?q=date%20de%20d%C3%A9c%C3%A8s&kind=variable&limit=7');
+  assert.equal(r.status, 200);
+  const api = JSON.parse(r.body);
+  delete cli.took_ms;
+  delete api.took_ms;
+  assert.deepEqual(api, cli);
+});
+
+test('it listens on loopback only, and refuses foreign Host names', async () => {
+  const [host, port] = server.hostport.split(':');
+  assert.equal(host, '127.0.0.1');
+  const bound = listeningAddresses(Number(port));
+  assert.deepEqual(bound, ['0100007F'], `bound to ${bound}`); // 127.0.0.1, not 0.0.0.0 or ::
+  const r = await rawGet(server.hostport, '/api/stats', { Host: 'attacker.example' });
+  assert.equal(r.status, 403);
+});
+
+test('a non-loopback address needs --allow-remote, and then warns', async () => {
+  const refused = await new Promise((res) => {
+    const [cmd, pre] = serveCommand();
+    const c = spawn(cmd, [...pre, '--data-dir', dataDir(), '--ui-dir', UI_DIR, '--host', '0.0.0.0', '--port', '0']);
+    let err = '';
+    c.stderr.on('data', (d) => (err += d));
+    c.on('exit', (code) => res({ code, err }));
+  });
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.err, /--allow-remote/);
+  // With the flag it starts, with a warning; stopped at once (no traffic is sent to it).
+  let s;
+  try {
+    s = await startServer(['--host', '0.0.0.0', '--allow-remote']);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.match(s.stderr(), /WARNING/);
+  } finally {
+    await s?.stop();
+  }
+});

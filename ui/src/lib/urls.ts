@@ -1,0 +1,188 @@
+// The one URL helper: every page's hash route, and its JSON twin in the HTTP API. Routes are
+// named like the API (`#/tables/ER_PRS_F` ⇄ `GET /api/tables/ER_PRS_F`).
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'search'; q: string; kind?: string }
+  | { name: 'base'; id: string }
+  | { name: 'table'; table: string }
+  | { name: 'variable'; table: string; variable: string }
+  | { name: 'nomenclature'; list: string; q?: string; offset?: number }
+  | { name: 'doc'; path: string; h?: string }
+  | { name: 'settings' }
+  | { name: 'notfound'; hash: string };
+
+const enc = encodeURIComponent;
+const encPath = (p: string) => p.split('/').map(enc).join('/');
+
+function withQuery(path: string, q: Record<string, string | number | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v !== undefined && v !== '' && !(k === 'offset' && v === 0)) p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** The path part of a route (without `#`), e.g. `/tables/IR_BEN_R`. */
+export function routePath(r: Route): string {
+  switch (r.name) {
+    case 'home':
+      return '/';
+    case 'search':
+      return withQuery('/search', { q: r.q, kind: r.kind });
+    case 'base':
+      return `/bases/${enc(r.id)}`;
+    case 'table':
+      return `/tables/${enc(r.table)}`;
+    case 'variable':
+      return `/variables/${enc(r.table)}/${enc(r.variable)}`;
+    case 'nomenclature':
+      return withQuery(`/nomenclatures/${enc(r.list)}`, { q: r.q, offset: r.offset });
+    case 'doc':
+      return withQuery(`/docs/${encPath(r.path)}`, { h: r.h });
+    case 'settings':
+      return '/settings';
+    case 'notfound':
+      return r.hash;
+  }
+}
+
+/** The hash link of a route: `#/tables/IR_BEN_R`. */
+export function href(r: Route): string {
+  return `#${routePath(r)}`;
+}
+
+/** The JSON twin of a page, served by `hublot serve`. */
+export function apiUrl(r: Route): string | null {
+  switch (r.name) {
+    case 'home':
+      return '/api/overview';
+    case 'search':
+      return withQuery('/api/search', { q: r.q, kind: r.kind });
+    case 'base':
+      return `/api/bases/${enc(r.id)}`;
+    case 'table':
+      return `/api/tables/${enc(r.table)}`;
+    case 'variable':
+      return `/api/variables/${enc(r.table)}/${enc(r.variable)}`;
+    case 'nomenclature':
+      return withQuery(`/api/nomenclatures/${enc(r.list)}`, { q: r.q, offset: r.offset });
+    case 'doc':
+      return `/api/docs/${encPath(r.path)}`;
+    case 'settings':
+      return '/api/-/snapshot';
+    default:
+      return null;
+  }
+}
+
+function dec(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Parses `#/tables/IR_BEN_R` (or `/tables/IR_BEN_R`) into a route. */
+export function parse(hash: string): Route {
+  const raw = hash.replace(/^#/, '') || '/';
+  const [pathPart, queryPart = ''] = raw.split('?', 2);
+  const q = new URLSearchParams(queryPart);
+  const segs = pathPart.split('/').filter((s) => s !== '').map(dec);
+  const [head, ...rest] = segs;
+  switch (head) {
+    case undefined:
+      return { name: 'home' };
+    case 'search':
+      return { name: 'search', q: q.get('q') ?? '', kind: q.get('kind') ?? undefined };
+    case 'bases':
+      if (rest.length === 1) return { name: 'base', id: rest[0] };
+      break;
+    case 'tables':
+      if (rest.length === 1) return { name: 'table', table: rest[0] };
+      break;
+    case 'variables':
+      if (rest.length === 2) return { name: 'variable', table: rest[0], variable: rest[1] };
+      break;
+    case 'nomenclatures':
+      if (rest.length === 1) {
+        const off = Number(q.get('offset') ?? 0);
+        return {
+          name: 'nomenclature',
+          list: rest[0],
+          q: q.get('q') ?? undefined,
+          offset: Number.isFinite(off) && off > 0 ? Math.floor(off) : undefined,
+        };
+      }
+      break;
+    case 'docs':
+      if (rest.length >= 1) return { name: 'doc', path: rest.join('/'), h: q.get('h') ?? undefined };
+      break;
+    case 'settings':
+      return { name: 'settings' };
+  }
+  return { name: 'notfound', hash: raw };
+}
+
+/** The page of a search hit or record id (`table/X`, `variable/T/V`, `code/L/C`, `doc/a/b.md`…). */
+export function recordRoute(id: string): Route {
+  const i = id.indexOf('/');
+  const kind = id.slice(0, i);
+  const rest = id.slice(i + 1);
+  switch (kind) {
+    case 'base':
+      return { name: 'base', id: rest };
+    case 'table':
+      return { name: 'table', table: rest };
+    case 'variable': {
+      const j = rest.indexOf('/');
+      return { name: 'variable', table: rest.slice(0, j), variable: rest.slice(j + 1) };
+    }
+    case 'nomenclature':
+      return { name: 'nomenclature', list: rest };
+    case 'code': {
+      const j = rest.indexOf('/');
+      return { name: 'nomenclature', list: rest.slice(0, j), q: rest.slice(j + 1) };
+    }
+    case 'doc':
+      return { name: 'doc', path: rest };
+  }
+  return { name: 'notfound', hash: id };
+}
+
+/** Resolves a link found in the doc page at `from` to an in-app route, or null. */
+export function resolveDocLink(from: string, target: string): Route | 'unavailable' | null {
+  const [pathRaw, frag] = target.split('#', 2);
+  if (!pathRaw) return null; // a pure `#anchor`: handled by the page
+  let path = pathRaw.split('?')[0];
+  try {
+    path = decodeURI(path);
+  } catch {
+    /* keep as is */
+  }
+  const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
+  const joined = path.startsWith('/') ? path.slice(1) : dir + path;
+  const out: string[] = [];
+  for (const seg of joined.split('/')) {
+    if (seg === '..') {
+      if (out.length === 0) return null;
+      out.pop();
+    } else if (seg !== '.' && seg !== '') {
+      out.push(seg);
+    }
+  }
+  const trailingSlash = path.endsWith('/');
+  // `/tables/ER_PRS_F` in the SNDS documentation is the table's page.
+  if (out.length === 2 && out[0] === 'tables' && /^[A-Z][A-Za-z0-9_]+$/.test(out[1]) && !/^readme$/i.test(out[1])) {
+    return { name: 'table', table: out[1] };
+  }
+  let p = out.join('/');
+  const last = out[out.length - 1] ?? '';
+  if (trailingSlash || p === '') p = p ? `${p}/README.md` : 'README.md';
+  else if (last.endsWith('.html')) p = p.replace(/\.html$/, '.md');
+  else if (!last.includes('.')) p = `${p}.md`;
+  else if (!last.toLowerCase().endsWith('.md')) return 'unavailable';
+  return { name: 'doc', path: p, h: frag || undefined };
+}
