@@ -4,13 +4,16 @@
 //! - a Hublot snapshot (a directory with `manifest.json`, see `docs/snapshot-format.md`);
 //! - a schema-snds-like tree (`schemas/**.json`, `nomenclatures/**.{json,csv}`);
 //! - a synthetic-snds-like tree (the same, with a CSV of sample rows beside each table schema);
-//! - a Markdown documentation tree (files under hidden directories are skipped).
+//! - a Markdown documentation tree (files under hidden directories are skipped);
+//! - a HealthDCAT-AP catalogue record file (`.ttl`, `.jsonld`, `.json` with an `@context`,
+//!   `.rdf`), or a paged collection staged by the sync (see [`healthdcat`]).
 //!
 //! [`read_sources`] reads them all into a [`Catalogue`]: small things (bases, table schemas,
 //! docs) are read now; code-list rows and samples are streamed later by the store, so that a
 //! 400,000-row corpus never sits in memory twice. When two sources describe the same table or
 //! code list, the first one given wins and the report says so.
 
+pub mod healthdcat;
 pub mod markdown_docs;
 pub mod nomenclature_csv;
 pub mod snapshot_manifest;
@@ -33,6 +36,10 @@ pub enum SourceKind {
     SndsTree,
     /// A Markdown documentation tree.
     Markdown,
+    /// HealthDCAT-AP records: one `.ttl`/`.jsonld`/`.json`/`.rdf` file, or a directory of
+    /// pages staged by the sync (`healthdcat-pages.json`).
+    #[serde(rename = "healthdcat")]
+    HealthDcat,
 }
 
 /// What one source contributed.
@@ -119,11 +126,17 @@ pub fn detect(path: &Path) -> Result<SourceKind> {
             message: "no such file or directory".into(),
         });
     }
+    if path.is_file() && healthdcat::is_healthdcat_file(path) {
+        return Ok(SourceKind::HealthDcat);
+    }
     if !path.is_dir() {
         return Err(Error::UnknownSource {
             path: path.into(),
-            message: "expected a directory: a Hublot snapshot, a schema-snds or synthetic-snds tree, or a Markdown tree".into(),
+            message: "expected a directory (a Hublot snapshot, a schema-snds or synthetic-snds tree, a Markdown tree) or a HealthDCAT-AP file (.ttl, .jsonld, .rdf)".into(),
         });
+    }
+    if healthdcat::is_healthdcat_dir(path) {
+        return Ok(SourceKind::HealthDcat);
     }
     if path.join("manifest.json").is_file() {
         return Ok(SourceKind::Snapshot);
@@ -179,6 +192,16 @@ fn read_source(path: &Path) -> Result<SourceData> {
         }
         SourceKind::SndsTree => read_snds_tree(path, &label, &mut d)?,
         SourceKind::Markdown => read_markdown(path, &mut d)?,
+        SourceKind::HealthDcat => {
+            let h = if path.is_dir() {
+                healthdcat::read_dir(path)?
+            } else {
+                healthdcat::read_file(path)?
+            };
+            d.bases = h.bases;
+            d.tables = h.tables;
+            d.warnings = h.warnings;
+        }
     }
     d.report.bases = d.bases.len();
     d.report.tables = d.tables.len();

@@ -142,9 +142,21 @@ fn build_into(
         placed.insert(rel, label.to_string());
         Ok(())
     };
+    // Bases read from HealthDCAT-AP sources, appended to bases.json below.
+    let mut dcat_bases: Vec<crate::model::Base> = Vec::new();
     for src in &req.paths {
         let label = src.display().to_string();
         match ingest::detect(src)? {
+            SourceKind::HealthDcat => {
+                let h = if src.is_dir() {
+                    ingest::healthdcat::read_dir(src)?
+                } else {
+                    ingest::healthdcat::read_file(src)?
+                };
+                // Tables described with csvw are not carried into snapshots yet (they would
+                // need writing as Table Schema JSON): only the bases are.
+                dcat_bases.extend(h.bases);
+            }
             SourceKind::Snapshot => {
                 let m = Manifest::read(src)?;
                 m.verify(src)?;
@@ -187,11 +199,16 @@ fn build_into(
     let bases_json = match &bases {
         Some(p) => {
             let bytes = std::fs::read(p).map_err(|e| SyncError::io(p, e))?;
-            let v: Vec<crate::model::Base> =
+            let mut v: Vec<crate::model::Base> =
                 serde_json::from_slice(&bytes).map_err(|e| crate::Error::json(p, &e))?;
+            for b in dcat_bases {
+                if !v.iter().any(|x| x.id == b.id) {
+                    v.push(b);
+                }
+            }
             serde_json::to_vec_pretty(&v).expect("bases serialise")
         }
-        None => b"[]".to_vec(),
+        None => serde_json::to_vec_pretty(&dcat_bases).expect("bases serialise"),
     };
     let bp = tmp.join("bases.json");
     std::fs::write(&bp, bases_json).map_err(|e| SyncError::io(&bp, e))?;
