@@ -350,9 +350,9 @@ impl SearchIndex {
                 && !raw.chars().any(|c| c.is_ascii_digit())
                 && (!typing || !self.has_prefix(&searcher, f.title_words, raw))
             {
-                // One edit (a transposition counts as one) covers most real typos; a second
-                // edit only for long words, where the automaton is worth its cost.
-                let dist = if raw.chars().count() >= 10 { 2 } else { 1 };
+                // One edit (a transposition counts as one) covers most real typos; the
+                // automaton for two edits costs milliseconds on long words.
+                let dist = 1;
                 let fz = FuzzyTermQuery::new(Term::from_field_text(f.title_words, raw), dist, true);
                 alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
                 fuzzy_used = true;
@@ -421,10 +421,7 @@ impl SearchIndex {
                     Occur::Should,
                     Box::new(BoostQuery::new(term_q(f.label, s), 2.5)),
                 ));
-                group.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(term_q(f.body, s), 0.8)),
-                ));
+
                 terms_out.push(s.clone());
             }
             if es.len() > 1 {
