@@ -722,6 +722,32 @@ impl Hublot {
     }
 }
 
+/// Operations that only read: front ends may expose them without confirmation (HTTP GET).
+pub const READ_OPERATIONS: &[&str] = &[
+    "search.query",
+    "catalogue.stats",
+    "catalogue.overview",
+    "catalogue.snapshot",
+    "sync.status",
+    "base.get",
+    "table.list",
+    "table.get",
+    "variable.get",
+    "nomenclature.get",
+    "code.get",
+    "doc.get",
+    "doc.list",
+    "record.show",
+    "settings.get",
+    "system.version",
+    "system.snapshot",
+];
+
+/// Operations that read or write arbitrary paths of the machine: only local front ends (CLI,
+/// desktop app) may call them, never a network client.
+pub const LOCAL_ONLY_OPERATIONS: &[&str] =
+    &["catalogue.import", "snapshot.build", "snapshot.keygen"];
+
 /// Every operation name [`Hublot::call`] understands, for docs and tests.
 pub const OPERATIONS: &[&str] = &[
     "search.query",

@@ -40,3 +40,22 @@ fn every_operation_is_callable() {
         .to_string()
         .contains("unknown operation"));
 }
+
+#[test]
+fn read_and_local_only_lists_name_real_operations() {
+    for op in hublot::api::READ_OPERATIONS
+        .iter()
+        .chain(hublot::api::LOCAL_ONLY_OPERATIONS)
+    {
+        assert!(
+            hublot::api::OPERATIONS.contains(op),
+            "{op} is not an operation"
+        );
+    }
+    for op in hublot::api::LOCAL_ONLY_OPERATIONS {
+        assert!(
+            !hublot::api::READ_OPERATIONS.contains(op),
+            "{op} cannot be both"
+        );
+    }
+}

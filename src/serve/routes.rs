@@ -57,27 +57,12 @@ impl IntoResponse for ApiError {
 
 type ApiResult = Result<Response, ApiError>;
 
-/// Operations answered to `GET /api/<op>` (they only read). Every other operation needs POST
-/// with a JSON body, so that a link or an `<img>` cannot change anything.
-pub const READ_OPERATIONS: &[&str] = &[
-    "search.query",
-    "catalogue.stats",
-    "catalogue.overview",
-    "catalogue.snapshot",
-    "base.get",
-    "table.list",
-    "table.get",
-    "variable.get",
-    "nomenclature.get",
-    "code.get",
-    "doc.get",
-    "doc.list",
-    "record.show",
-    "settings.get",
-];
+/// Operations answered to `GET /api/<op>`: the core says which only read. Every other operation
+/// needs POST with a JSON body, so that a link or an `<img>` cannot change anything.
+pub use crate::api::READ_OPERATIONS;
 
-/// Operations never served over HTTP: `catalogue.import` reads arbitrary local paths.
-pub const LOCAL_ONLY_OPERATIONS: &[&str] = &["catalogue.import"];
+/// Operations never served over HTTP (they read or write arbitrary local paths).
+pub use crate::api::LOCAL_ONLY_OPERATIONS;
 
 /// Query parameters that are numbers, and that are booleans, in every operation's request.
 const NUMBER_PARAMS: &[&str] = &["limit", "offset"];
