@@ -722,55 +722,50 @@ impl Hublot {
     }
 }
 
-/// Operations that only read: front ends may expose them without confirmation (HTTP GET).
-pub const READ_OPERATIONS: &[&str] = &[
-    "search.query",
-    "catalogue.stats",
-    "catalogue.overview",
-    "catalogue.snapshot",
-    "sync.status",
-    "base.get",
-    "table.list",
-    "table.get",
-    "variable.get",
-    "nomenclature.get",
-    "code.get",
-    "doc.get",
-    "doc.list",
-    "record.show",
-    "settings.get",
-    "system.version",
-    "system.snapshot",
+/// How an operation may be reached by a front end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    /// Only reads: any front end may call it without confirmation (HTTP GET too).
+    Read,
+    /// Changes user data or the active snapshot: an explicit action (HTTP POST only).
+    Write,
+    /// Reads or writes arbitrary paths of the machine: local front ends only (CLI, desktop
+    /// app), never a network client.
+    LocalOnly,
+}
+
+/// Every operation name [`Hublot::call`] understands, with how it may be reached.
+pub const OPERATIONS: &[(&str, Access)] = &[
+    ("search.query", Access::Read),
+    ("catalogue.stats", Access::Read),
+    ("catalogue.overview", Access::Read),
+    ("catalogue.snapshot", Access::Read),
+    ("catalogue.import", Access::LocalOnly),
+    ("catalogue.rollback", Access::Write),
+    ("catalogue.sync", Access::Write),
+    ("sync.status", Access::Read),
+    ("snapshot.build", Access::LocalOnly),
+    ("snapshot.keygen", Access::LocalOnly),
+    ("base.get", Access::Read),
+    ("table.list", Access::Read),
+    ("table.get", Access::Read),
+    ("variable.get", Access::Read),
+    ("nomenclature.get", Access::Read),
+    ("code.get", Access::Read),
+    ("doc.get", Access::Read),
+    ("doc.list", Access::Read),
+    ("record.show", Access::Read),
+    ("settings.get", Access::Read),
+    ("settings.set", Access::Write),
+    ("system.version", Access::Read),
+    ("system.snapshot", Access::Read),
 ];
 
-/// Operations that read or write arbitrary paths of the machine: only local front ends (CLI,
-/// desktop app) may call them, never a network client.
-pub const LOCAL_ONLY_OPERATIONS: &[&str] =
-    &["catalogue.import", "snapshot.build", "snapshot.keygen"];
-
-/// Every operation name [`Hublot::call`] understands, for docs and tests.
-pub const OPERATIONS: &[&str] = &[
-    "search.query",
-    "catalogue.stats",
-    "catalogue.overview",
-    "catalogue.snapshot",
-    "catalogue.import",
-    "catalogue.rollback",
-    "catalogue.sync",
-    "sync.status",
-    "snapshot.build",
-    "snapshot.keygen",
-    "base.get",
-    "table.list",
-    "table.get",
-    "variable.get",
-    "nomenclature.get",
-    "code.get",
-    "doc.get",
-    "doc.list",
-    "record.show",
-    "settings.get",
-    "settings.set",
-    "system.version",
-    "system.snapshot",
-];
+/// How `op` may be reached, or `None` when there is no such operation.
+pub fn access(op: &str) -> Option<Access> {
+    OPERATIONS
+        .iter()
+        .find(|(name, _)| *name == op)
+        .map(|(_, a)| *a)
+}

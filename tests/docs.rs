@@ -6,7 +6,7 @@ fn every_operation_is_documented() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/api.md"),
     )
     .unwrap();
-    for op in hublot::api::OPERATIONS {
+    for (op, _) in hublot::api::OPERATIONS {
         assert!(
             doc.contains(&format!("| `{op}` |")),
             "operation `{op}` is missing from docs/api.md"
@@ -27,7 +27,7 @@ fn every_operation_is_documented() {
 fn every_operation_is_callable() {
     let dir = tempfile::tempdir().unwrap();
     let h = hublot::Hublot::open(Some(dir.path().to_path_buf())).unwrap();
-    for op in hublot::api::OPERATIONS {
+    for (op, _) in hublot::api::OPERATIONS {
         let r = h.call(op, serde_json::json!({}));
         if let Err(e) = r {
             // Operations that need arguments say which one is missing, never "unknown operation".
@@ -42,20 +42,21 @@ fn every_operation_is_callable() {
 }
 
 #[test]
-fn read_and_local_only_lists_name_real_operations() {
-    for op in hublot::api::READ_OPERATIONS
-        .iter()
-        .chain(hublot::api::LOCAL_ONLY_OPERATIONS)
-    {
-        assert!(
-            hublot::api::OPERATIONS.contains(op),
-            "{op} is not an operation"
-        );
-    }
-    for op in hublot::api::LOCAL_ONLY_OPERATIONS {
-        assert!(
-            !hublot::api::READ_OPERATIONS.contains(op),
-            "{op} cannot be both"
-        );
-    }
+fn operation_names_are_unique() {
+    let mut names: Vec<&str> = hublot::api::OPERATIONS.iter().map(|(n, _)| *n).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), hublot::api::OPERATIONS.len());
+    assert_eq!(
+        hublot::api::access("catalogue.import"),
+        Some(hublot::api::Access::LocalOnly)
+    );
+    assert_eq!(
+        hublot::api::access("search.query"),
+        Some(hublot::api::Access::Read)
+    );
+    assert_eq!(
+        hublot::api::access("settings.set"),
+        Some(hublot::api::Access::Write)
+    );
 }

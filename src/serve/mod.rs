@@ -34,7 +34,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use routes::{check_id, params_to_args, ApiError, LOCAL_ONLY_OPERATIONS, READ_OPERATIONS};
+pub use routes::{check_id, params_to_args, ApiError};
 pub use ui_files::find_ui_dir;
 
 /// The Content-Security-Policy sent with every response: only this origin, no inline script or

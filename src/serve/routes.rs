@@ -57,12 +57,10 @@ impl IntoResponse for ApiError {
 
 type ApiResult = Result<Response, ApiError>;
 
-/// Operations answered to `GET /api/<op>`: the core says which only read. Every other operation
-/// needs POST with a JSON body, so that a link or an `<img>` cannot change anything.
-pub use crate::api::READ_OPERATIONS;
-
-/// Operations never served over HTTP (they read or write arbitrary local paths).
-pub use crate::api::LOCAL_ONLY_OPERATIONS;
+// Which operations are answered to GET (reads), to POST only (writes, so that a link or an
+// `<img>` cannot change anything) or not at all (local-only) is the core's word:
+// `crate::api::access`.
+use crate::api::Access;
 
 /// Query parameters that are numbers, and that are booleans, in every operation's request.
 const NUMBER_PARAMS: &[&str] = &["limit", "offset"];
@@ -295,13 +293,11 @@ async fn snapshot(State(s): State<AppState>) -> ApiResult {
 async fn operations() -> ApiResult {
     let ops: Vec<Value> = crate::api::OPERATIONS
         .iter()
-        .map(|op| {
-            let methods: Vec<&str> = if LOCAL_ONLY_OPERATIONS.contains(op) {
-                vec![]
-            } else if READ_OPERATIONS.contains(op) {
-                vec!["GET", "POST"]
-            } else {
-                vec!["POST"]
+        .map(|(op, access)| {
+            let methods: Vec<&str> = match access {
+                Access::LocalOnly => vec![],
+                Access::Read => vec!["GET", "POST"],
+                Access::Write => vec!["POST"],
             };
             json!({"name": op, "path": format!("/api/{op}"), "methods": methods})
         })
@@ -312,7 +308,7 @@ async fn operations() -> ApiResult {
 // --- the generic route ----------------------------------------------------------------------
 
 fn check_op(op: &str) -> Result<(), ApiError> {
-    if LOCAL_ONLY_OPERATIONS.contains(&op) {
+    if crate::api::access(op) == Some(Access::LocalOnly) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             format!(
@@ -320,7 +316,7 @@ fn check_op(op: &str) -> Result<(), ApiError> {
             ),
         ));
     }
-    if !crate::api::OPERATIONS.contains(&op) {
+    if crate::api::access(op).is_none() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             format!("no endpoint `/api/{op}` (see /api/-/operations)"),
@@ -331,7 +327,7 @@ fn check_op(op: &str) -> Result<(), ApiError> {
 
 async fn op_get(State(s): State<AppState>, Path(op): Path<String>, Query(p): Params) -> ApiResult {
     check_op(&op)?;
-    if !READ_OPERATIONS.contains(&op.as_str()) {
+    if crate::api::access(&op) != Some(Access::Read) {
         return Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             format!("`{op}` changes something: use POST with a JSON body"),
