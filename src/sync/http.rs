@@ -53,6 +53,26 @@ pub struct Validators {
     pub last_modified: Option<String>,
 }
 
+impl Validators {
+    /// Adds `If-None-Match` / `If-Modified-Since` for what the server told us last time.
+    fn add_conditions(&self, h: &mut HeaderMap) {
+        if let Some(e) = self
+            .etag
+            .as_deref()
+            .and_then(|e| HeaderValue::from_str(e).ok())
+        {
+            h.insert(reqwest::header::IF_NONE_MATCH, e);
+        }
+        if let Some(l) = self
+            .last_modified
+            .as_deref()
+            .and_then(|l| HeaderValue::from_str(l).ok())
+        {
+            h.insert(reqwest::header::IF_MODIFIED_SINCE, l);
+        }
+    }
+}
+
 /// A fetched small document (a manifest).
 pub enum Fetched {
     /// 304: unchanged since the validators were given.
@@ -241,20 +261,7 @@ impl Net {
 
     async fn fetch_small_once(&self, url: &Url, v: &Validators, max: u64) -> SyncResult<Fetched> {
         let mut h = HeaderMap::new();
-        if let Some(e) = v
-            .etag
-            .as_deref()
-            .and_then(|e| HeaderValue::from_str(e).ok())
-        {
-            h.insert(reqwest::header::IF_NONE_MATCH, e);
-        }
-        if let Some(l) = v
-            .last_modified
-            .as_deref()
-            .and_then(|e| HeaderValue::from_str(e).ok())
-        {
-            h.insert(reqwest::header::IF_MODIFIED_SINCE, l);
-        }
+        v.add_conditions(&mut h);
         let (final_url, mut resp) = self.get(url, &h).await?;
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
@@ -375,20 +382,7 @@ impl Net {
             let (final_url, mut resp) = loop {
                 let mut h = HeaderMap::new();
                 if let Some(v) = cond {
-                    if let Some(e) = v
-                        .etag
-                        .as_deref()
-                        .and_then(|e| HeaderValue::from_str(e).ok())
-                    {
-                        h.insert(reqwest::header::IF_NONE_MATCH, e);
-                    }
-                    if let Some(l) = v
-                        .last_modified
-                        .as_deref()
-                        .and_then(|e| HeaderValue::from_str(e).ok())
-                    {
-                        h.insert(reqwest::header::IF_MODIFIED_SINCE, l);
-                    }
+                    v.add_conditions(&mut h);
                 }
                 if have > 0 {
                     h.insert(
