@@ -32,6 +32,7 @@ pub struct Hublot {
     data: DataDir,
     active: RwLock<Option<Arc<Active>>>,
     user: Mutex<UserDb>,
+    jobs: crate::jobs::SyncJobs,
 }
 
 /// Request of `catalogue.import`.
@@ -198,6 +199,7 @@ impl Hublot {
             data,
             active: RwLock::new(None),
             user: Mutex::new(user),
+            jobs: Default::default(),
         };
         match h.data.current() {
             Some(id) => match h.activate(&id) {
@@ -273,6 +275,26 @@ impl Hublot {
         Ok(())
     }
 
+    /// Follows the `current` pointer when another writer moved it (a sync in the background, a
+    /// `hublot import` in another process): the next read sees the new snapshot. Returns true
+    /// when the active snapshot changed.
+    pub fn refresh(&self) -> Result<bool> {
+        let Some(current) = self.data.current() else {
+            return Ok(false);
+        };
+        let same = self
+            .active
+            .read()
+            .expect("lock")
+            .as_ref()
+            .is_some_and(|a| a.info.id == current);
+        if same {
+            return Ok(false);
+        }
+        self.activate(&current)?;
+        Ok(true)
+    }
+
     fn active(&self) -> Result<Arc<Active>> {
         self.active
             .read()
@@ -307,6 +329,7 @@ impl Hublot {
                 }
             }
         }
+        let _lock = self.data.write_lock()?;
         let cat = ingest::read_sources(&req.paths)?;
         build::timing("sources read", start);
         let id = self.new_snapshot_id(&fp);
@@ -379,13 +402,16 @@ impl Hublot {
 
     /// `catalogue.rollback`: makes the previous snapshot active again.
     pub fn rollback(&self) -> Result<SnapshotInfo> {
+        let _lock = self.data.write_lock()?;
         let id = self.data.rollback()?;
         self.activate(&id)?;
         Ok(self.active()?.info.clone())
     }
 
-    /// `catalogue.snapshot`: the active snapshot's description.
+    /// `catalogue.snapshot`: the active snapshot's description (after following a `current`
+    /// pointer moved by another writer).
     pub fn snapshot(&self) -> Result<SnapshotInfo> {
+        self.refresh()?;
         Ok(self.active()?.info.clone())
     }
 
@@ -652,6 +678,43 @@ impl Hublot {
         }
     }
 
+    /// Takes the data directory's write lock (see [`DataDir::write_lock`]): for writers outside
+    /// this module, such as the sync.
+    pub(crate) fn write_lock(&self) -> Result<crate::store::data_dir::WriteLock> {
+        self.data.write_lock()
+    }
+
+    /// `sync.sources`: what a sync without explicit sources fetches (the `sync.sources` setting,
+    /// else the public HDH repositories).
+    pub fn sync_sources(&self) -> Result<crate::sync::SyncSources> {
+        let settings = self.settings()?.into_iter().collect();
+        Ok(crate::sync::configured_sources(&settings))
+    }
+
+    /// `sync.start`: starts a sync in the background and returns at once (the app's "Sync now").
+    /// Refused with [`Error::Busy`] while another sync or import writes the data directory.
+    pub fn sync_start(&self, req: &crate::sync::SyncRequest) -> Result<crate::jobs::SyncJob> {
+        // Fail now, not in the background, when another process is writing.
+        drop(self.data.write_lock()?);
+        self.jobs.start(self.data.root().to_path_buf(), req.clone())
+    }
+
+    /// `sync.progress`: the background sync, running or finished. Once it is done, this handle
+    /// follows the snapshot it activated.
+    pub fn sync_progress(&self) -> Result<crate::jobs::SyncJob> {
+        let job = self.jobs.progress();
+        if job.state == crate::jobs::JobState::Done {
+            self.refresh()?;
+        }
+        Ok(job)
+    }
+
+    /// `sync.cancel`: asks the background sync to stop at the next chunk; `sync.progress` then
+    /// says `cancelled`. Downloads already made are kept so that the next sync resumes.
+    pub fn sync_cancel(&self) -> Result<crate::jobs::SyncJob> {
+        Ok(self.jobs.cancel())
+    }
+
     /// `settings.get`: every user setting.
     pub fn settings(&self) -> Result<Vec<(String, String)>> {
         self.user.lock().expect("lock").settings()
@@ -676,6 +739,7 @@ impl Hublot {
         fn out<T: Serialize>(t: T) -> Result<serde_json::Value> {
             Ok(serde_json::to_value(t).expect("response serialises"))
         }
+        check_args(&args)?;
         match op {
             "search.query" => out(self.search(&arg(op, args)?)?),
             "catalogue.stats" => out(self.stats()?),
@@ -701,6 +765,10 @@ impl Hublot {
                     .transpose()?
                     .unwrap_or_default(),
             )?),
+            "sync.sources" => out(self.sync_sources()?),
+            "sync.start" => out(self.sync_start(&arg(op, args)?)?),
+            "sync.progress" => out(self.sync_progress()?),
+            "sync.cancel" => out(self.sync_cancel()?),
             "snapshot.build" => out(self.snapshot_build(&arg(op, args)?)?),
             "snapshot.keygen" => out(self.keygen(&arg(op, args)?)?),
             "system.version" => out(serde_json::json!({
@@ -745,6 +813,10 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("catalogue.rollback", Access::Write),
     ("catalogue.sync", Access::Write),
     ("sync.status", Access::Read),
+    ("sync.sources", Access::Read),
+    ("sync.start", Access::Write),
+    ("sync.progress", Access::Read),
+    ("sync.cancel", Access::Write),
     ("snapshot.build", Access::LocalOnly),
     ("snapshot.keygen", Access::LocalOnly),
     ("base.get", Access::Read),
@@ -768,4 +840,62 @@ pub fn access(op: &str) -> Option<Access> {
         .iter()
         .find(|(name, _)| *name == op)
         .map(|(_, a)| *a)
+}
+
+/// Arguments that name a record: refused when they look like a file path escape.
+const ID_PARAMS: &[&str] = &[
+    "id",
+    "name",
+    "table",
+    "path",
+    "nomenclature",
+    "code",
+    "base",
+];
+
+/// Checks an id given by a front end (URL, app, CLI): no NUL or control character, no backslash, not absolute, no
+/// `.`/`..`/empty segment. Ids are looked up in SQLite, never on disk; this keeps it so.
+pub fn check_id(what: &str, s: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(Error::Invalid(format!(
+            "invalid {what} `{}`: {why}",
+            s.escape_debug()
+        )))
+    };
+    if s.is_empty() {
+        return bad("empty");
+    }
+    if s.chars().any(|c| c.is_control()) {
+        return bad("control characters are not allowed");
+    }
+    if s.contains('\\') {
+        return bad("backslashes are not allowed");
+    }
+    if s.starts_with('/')
+        || s.as_bytes().get(1) == Some(&b':') && s.as_bytes()[0].is_ascii_alphabetic()
+    {
+        return bad("absolute paths are not allowed");
+    }
+    if s.split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
+        return bad("`.`, `..` and empty path segments are not allowed");
+    }
+    Ok(())
+}
+
+/// Checks the top-level arguments of a call ([`Hublot::call`] does, for every front end): no NUL anywhere, ids as [`check_id`].
+pub fn check_args(args: &serde_json::Value) -> Result<()> {
+    if let Some(m) = args.as_object() {
+        for (k, v) in m {
+            if let Some(s) = v.as_str() {
+                if ID_PARAMS.contains(&k.as_str()) {
+                    check_id(k, s)?;
+                } else if s.contains('\0') {
+                    return Err(Error::Invalid(format!("`{k}` contains a NUL character")));
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -80,6 +80,9 @@ pub enum Error {
     /// A request is malformed (bad id, bad parameter).
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// Another import or sync is writing this data directory (this process or another one).
+    #[error("busy: {0}")]
+    Busy(String),
     /// SQLite failed.
     #[error("database {path}: {source}")]
     Sqlite {
@@ -105,6 +108,18 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The HTTP-like status of this error, shared by every front end's error body
+    /// (`{"ok": false, "error", "status"}`): 404 not found, 400 bad request, 409 busy, 500
+    /// otherwise.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::NotFound(_) => 404,
+            Error::Invalid(_) => 400,
+            Error::Busy(_) => 409,
+            _ => 500,
+        }
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

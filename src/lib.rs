@@ -32,6 +32,7 @@ pub mod api;
 pub mod build;
 mod error;
 pub mod ingest;
+pub mod jobs;
 pub mod model;
 pub mod search;
 pub mod serve;

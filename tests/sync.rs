@@ -1137,3 +1137,144 @@ fn assert_unchanged_after_kill(h: &Hublot, b: &Before, ms: u64) {
         "killed at {ms} ms: the snapshot still answers"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// "Sync now": the background sync of the app and of `hublot serve` (sync.start / progress /
+// cancel), and the data directory's write lock.
+
+/// Polls `sync.progress` until the job leaves `running` (a test failure after 120 s).
+fn wait_job(h: &Hublot) -> hublot::jobs::SyncJob {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let j = h.sync_progress().unwrap();
+        if j.state != hublot::jobs::JobState::Running {
+            return j;
+        }
+        assert!(std::time::Instant::now() < end, "sync still running: {j:?}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn background_sync_reports_progress_refuses_a_second_cancels_then_completes() {
+    use hublot::jobs::JobState;
+    let (_t, server) = serve_copy(corpus_snapshot());
+    let d = common::data_dir();
+    let h = open(d.path());
+    let b = before(&h);
+    assert_eq!(h.sync_progress().unwrap().state, JobState::Idle);
+
+    // The manifest answers only after the client's read timeout, once: the sync is surely
+    // still running when the second start and the cancel arrive.
+    server.faults().hang.insert("/snap/manifest.json".into(), 1);
+    let started = h.sync_start(&req(&server.url())).unwrap();
+    assert_eq!(started.state, JobState::Running);
+    assert_eq!(started.id, 1);
+    let second = h.sync_start(&req(&server.url())).unwrap_err();
+    assert!(matches!(second, hublot::Error::Busy(_)), "{second}");
+    assert_eq!(second.status(), 409);
+    // The same through the one command surface the app and the HTTP API use.
+    let via_call = h
+        .call("sync.start", serde_json::json!({"sources": [server.url()]}))
+        .unwrap_err();
+    assert_eq!(via_call.status(), 409);
+    let c = h.call("sync.cancel", serde_json::json!({})).unwrap();
+    assert_eq!(c["cancel_requested"], true);
+    let j = wait_job(&h);
+    assert_eq!(j.state, JobState::Cancelled, "{j:?}");
+    assert!(j.finished_at.is_some() && j.report.is_none());
+    assert_unchanged(&h, &b, "after a cancelled background sync");
+
+    // Again, to the end: progress is reported, and this handle follows the new snapshot.
+    server.clear();
+    let started = h.sync_start(&req(&server.url())).unwrap();
+    assert_eq!(started.id, 2);
+    let mut phases = HashSet::new();
+    let j = loop {
+        let j = h.sync_progress().unwrap();
+        if let Some(p) = &j.progress {
+            phases.insert(format!("{:?}", p.phase));
+            assert!(p.bytes_done <= p.bytes_total || p.bytes_total == 0, "{p:?}");
+        }
+        if j.state != JobState::Running {
+            break j;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    assert_eq!(j.state, JobState::Done, "{j:?}");
+    let report = j.report.expect("a finished sync has its report");
+    assert!(
+        matches!(report.outcome, SyncOutcome::Updated { .. }),
+        "{report:?}"
+    );
+    assert!(!phases.is_empty(), "no progress was ever reported");
+    assert_eq!(h.snapshot().unwrap().id, report.snapshot);
+    assert_ne!(report.snapshot, b.id);
+    let hits = h
+        .search(&SearchRequest {
+            q: "BEN_DCD_DTE".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        hits.hits.iter().any(|x| x.id.contains("BEN_DCD_DTE")),
+        "the synced corpus is searchable from the handle that started the sync"
+    );
+    let settings: HashMap<_, _> = h.settings().unwrap().into_iter().collect();
+    assert_eq!(settings.get("ui.lang").map(String::as_str), Some("fr"));
+
+    // Nothing changed upstream: up to date, one request.
+    server.clear();
+    h.sync_start(&req(&server.url())).unwrap();
+    let j = wait_job(&h);
+    let report = j.report.expect("report");
+    assert_eq!(report.outcome, SyncOutcome::UpToDate, "{report:?}");
+    assert_eq!(server.hits().len(), 1, "{:?}", server.hits());
+}
+
+#[test]
+fn one_writer_at_a_time_per_data_directory() {
+    let d = common::data_dir();
+    let h = open(d.path());
+    let b = before(&h);
+    // Another writer (another process, or another thread here: the lock is an flock on its
+    // own open file) holds the data directory.
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let root = d.path().to_path_buf();
+    let holder = std::thread::spawn(move || {
+        let dir = hublot::store::DataDir::new(root).unwrap();
+        let lock = dir.write_lock().unwrap();
+        held_tx.send(()).unwrap();
+        release_rx.recv().unwrap();
+        drop(lock);
+    });
+    held_rx.recv().unwrap();
+    let docs = common::corpus().join("documentation-snds");
+    let e = h
+        .import(&hublot::ImportRequest {
+            paths: vec![docs.clone()],
+            force: false,
+        })
+        .unwrap_err();
+    assert!(matches!(e, hublot::Error::Busy(_)), "{e}");
+    assert!(e.to_string().contains("write.lock"), "names the lock: {e}");
+    let e = h.sync(&req(docs.to_str().unwrap())).unwrap_err();
+    assert!(e.to_string().contains("busy"), "{e}");
+    let e = h.sync_start(&req(docs.to_str().unwrap())).unwrap_err();
+    assert_eq!(e.status(), 409, "{e}");
+    let e = h.rollback().unwrap_err();
+    assert!(matches!(e, hublot::Error::Busy(_)), "{e}");
+    assert_unchanged(&h, &b, "while another writer holds the lock");
+
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    let r = h
+        .import(&hublot::ImportRequest {
+            paths: vec![docs],
+            force: false,
+        })
+        .unwrap();
+    assert!(!r.unchanged);
+    assert_eq!(h.snapshot().unwrap().id, r.snapshot);
+}

@@ -94,11 +94,14 @@ enum Cmd {
         #[command(subcommand)]
         action: Option<SnapshotCmd>,
     },
-    /// Fetch the sources (Hublot snapshot URLs, .tar.gz/.zip archives, directories; default:
-    /// the `sync.sources` setting), verify them, then build and activate a new snapshot — or say
-    /// "up to date". On any error the active snapshot is unchanged. Ctrl-C cancels.
+    /// Fetch the sources (Hublot snapshot URLs, .tar.gz/.zip archives, directories,
+    /// HealthDCAT-AP catalogues; default: the `sync.sources` setting), verify them, then build
+    /// and activate a new snapshot — or say "up to date". On any error the active snapshot is
+    /// unchanged. Ctrl-C cancels.
     Sync {
-        /// Sources, in order of precedence.
+        /// Sources, in order of precedence. A URL whose path ends in .ttl, .jsonld, .rdf, .xml
+        /// (e.g. CKAN's https://host/catalog.ttl?page=1), or any URL prefixed with `healthdcat+`,
+        /// is a HealthDCAT-AP catalogue whose hydra pages are followed; see docs/sync.md.
         sources: Vec<String>,
         /// Pin the publisher's ed25519 public key (hex): an unsigned or wrongly signed
         /// manifest is refused. Default: the `sync.publisher_key` setting.

@@ -13,8 +13,10 @@
 //! - Remote JSON-LD contexts are **never fetched**: a document whose `@context` is a URL is
 //!   refused with an error naming the URL (inline the context instead).
 //! - Paged collections (hydra `nextPage` / `next`, as CKAN's `/catalog.ttl?page=N` serves them)
-//!   are followed by [`fetch_paged`], which takes the fetching as a closure so that the sync (or
-//!   a test) decides how bytes arrive.
+//!   are followed by [`fetch_paged`], which takes the fetching as a closure so that the caller
+//!   decides how bytes arrive. The sync walks pages itself (it needs async fetches, conditional
+//!   requests and a loop to be an error) with the same pieces: [`page_format`],
+//!   [`next_page_url`], [`write_pages`].
 
 use crate::model::{Access, Base, Link, Org, Period, Table, Text, Variable};
 use crate::{Error, Result};
@@ -1448,6 +1450,18 @@ pub fn next_page_url(g: &Graph, current: &str) -> Option<String> {
     }
 }
 
+/// The format of a fetched page: from its `Content-Type`, else its URL's extension (query and
+/// fragment ignored), else its first bytes.
+pub fn page_format(url: &str, content_type: Option<&str>, bytes: &[u8]) -> RdfFormat {
+    content_type
+        .and_then(RdfFormat::from_media_type)
+        .or_else(|| {
+            let path = url.split(['?', '#']).next().unwrap_or("");
+            RdfFormat::from_path(Path::new(path))
+        })
+        .unwrap_or_else(|| RdfFormat::sniff(bytes))
+}
+
 /// One page of a collection as fetched: its URL, format and bytes.
 #[derive(Debug, Clone)]
 pub struct FetchedPage {
@@ -1483,15 +1497,7 @@ where
         }
         seen.insert(url.clone());
         let page = fetch(&url)?;
-        let format = page
-            .content_type
-            .as_deref()
-            .and_then(RdfFormat::from_media_type)
-            .or_else(|| {
-                let path = url.split(['?', '#']).next().unwrap_or("");
-                RdfFormat::from_path(Path::new(path))
-            })
-            .unwrap_or_else(|| RdfFormat::sniff(&page.bytes));
+        let format = page_format(&url, page.content_type.as_deref(), &page.bytes);
         let mut g = Graph {
             docs: out.graph.docs,
             ..Default::default()
@@ -1536,7 +1542,7 @@ where
 }
 
 /// Writes fetched pages into `dir` as `page-0001.ttl`, `page-0002.jsonld`… with a
-/// `pages.json` listing their URLs (in order), so that the sync can stage a collection like any
+/// [`PAGES_FILE`] listing their URLs (in order), so that the sync can stage a collection like any
 /// other tree and [`read_dir`] can read it back.
 pub fn write_pages(dir: &Path, pages: &[FetchedPage]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -1596,7 +1602,8 @@ pub fn read_dir(dir: &Path) -> Result<HealthDcat> {
     Ok(map_graph(&g, &dir.display().to_string()))
 }
 
-/// Follows a paged collection and maps it: the sync's entry point for a HealthDCAT-AP URL.
+/// Follows a paged collection and maps it, in one go (the sync stages the pages instead, so that
+/// they go through its mirror).
 pub fn read_paged<F>(start_url: &str, max_pages: usize, fetch: F) -> Result<HealthDcat>
 where
     F: FnMut(&str) -> Result<Page>,

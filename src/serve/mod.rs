@@ -34,7 +34,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use routes::{check_id, params_to_args, ApiError};
+pub use crate::api::check_id;
+pub use routes::{params_to_args, ApiError};
 pub use ui_files::find_ui_dir;
 
 /// The Content-Security-Policy sent with every response: only this origin, no inline script or

@@ -36,11 +36,7 @@ impl ApiError {
 
 impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> Self {
-        let status = match &e {
-            crate::Error::NotFound(_) => StatusCode::NOT_FOUND,
-            crate::Error::Invalid(_) => StatusCode::BAD_REQUEST,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError::new(status, e.to_string())
     }
 }
@@ -65,64 +61,6 @@ use crate::api::Access;
 /// Query parameters that are numbers, and that are booleans, in every operation's request.
 const NUMBER_PARAMS: &[&str] = &["limit", "offset"];
 const BOOL_PARAMS: &[&str] = &["no_group", "force"];
-/// Arguments that name a record: refused when they look like a file path escape.
-const ID_PARAMS: &[&str] = &[
-    "id",
-    "name",
-    "table",
-    "path",
-    "nomenclature",
-    "code",
-    "base",
-];
-
-/// Checks an id taken from a URL: no NUL or control character, no backslash, not absolute, no
-/// `.`/`..`/empty segment. Ids are looked up in SQLite, never on disk; this keeps it so.
-pub fn check_id(what: &str, s: &str) -> Result<(), ApiError> {
-    let bad = |why: &str| {
-        Err(ApiError::bad(format!(
-            "invalid {what} `{}`: {why}",
-            s.escape_debug()
-        )))
-    };
-    if s.is_empty() {
-        return bad("empty");
-    }
-    if s.chars().any(|c| c.is_control()) {
-        return bad("control characters are not allowed");
-    }
-    if s.contains('\\') {
-        return bad("backslashes are not allowed");
-    }
-    if s.starts_with('/')
-        || s.as_bytes().get(1) == Some(&b':') && s.as_bytes()[0].is_ascii_alphabetic()
-    {
-        return bad("absolute paths are not allowed");
-    }
-    if s.split('/')
-        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
-    {
-        return bad("`.`, `..` and empty path segments are not allowed");
-    }
-    Ok(())
-}
-
-/// Checks the top-level arguments of a call: no NUL anywhere, ids as [`check_id`].
-fn check_args(args: &Value) -> Result<(), ApiError> {
-    if let Some(m) = args.as_object() {
-        for (k, v) in m {
-            if let Some(s) = v.as_str() {
-                if ID_PARAMS.contains(&k.as_str()) {
-                    check_id(k, s)?;
-                } else if s.contains('\0') {
-                    return Err(ApiError::bad(format!("`{k}` contains a NUL character")));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Query parameters as JSON arguments: `limit` and `offset` are numbers, `no_group` and
 /// `force` booleans, everything else a string. An empty value is no value.
 pub fn params_to_args(params: &[(String, String)]) -> Result<Map<String, Value>, ApiError> {
@@ -156,7 +94,7 @@ pub fn params_to_args(params: &[(String, String)]) -> Result<Map<String, Value>,
 
 /// Runs one operation on a blocking thread and answers its JSON.
 async fn call(s: &AppState, op: &str, args: Value) -> ApiResult {
-    check_args(&args)?;
+    crate::api::check_args(&args)?;
     let h = s.hublot.clone();
     let op_owned = op.to_string();
     let body = tokio::task::spawn_blocking(move || -> crate::Result<Vec<u8>> {

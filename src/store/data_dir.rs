@@ -6,11 +6,33 @@
 //! current                    the active snapshot id, replaced atomically (write + fsync + rename)
 //! previous                   the snapshot active before it, for rollback
 //! user.sqlite                need statements, bookmarks, settings: never touched by import or sync
+//! write.lock                 held (flock) by whoever imports or syncs: one writer at a time
 //! ```
 
 use crate::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+thread_local! {
+    /// Whether this thread holds the write lock (so that nested writers do not deadlock).
+    static HELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The data directory's write lock, released when dropped (or when the process dies: it is an
+/// advisory `flock`, so a crash never leaves a stale lock behind).
+#[derive(Debug)]
+pub struct WriteLock {
+    file: Option<std::fs::File>,
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        if let Some(f) = self.file.take() {
+            let _ = f.unlock();
+            HELD.with(|h| h.set(false));
+        }
+    }
+}
 
 /// A Hublot data directory.
 #[derive(Debug, Clone)]
@@ -57,6 +79,37 @@ impl DataDir {
         }
         std::fs::create_dir_all(&p).map_err(|e| Error::io(&p, e))?;
         Ok(p)
+    }
+
+    /// Takes the data directory's write lock: one import or sync at a time, across processes
+    /// (the CLI, `hublot serve` and the app may share a data directory) and threads. A second
+    /// writer is refused at once with [`Error::Busy`] rather than queued: a sync can take
+    /// minutes, and the user should know why nothing happens. Re-entrant on one thread, so a
+    /// sync may call import.
+    pub fn write_lock(&self) -> Result<WriteLock> {
+        if HELD.with(|h| h.get()) {
+            return Ok(WriteLock { file: None });
+        }
+        let path = self.root.join("write.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Busy(format!(
+                    "another import or sync is writing {} (lock {}); try again when it ends",
+                    self.root.display(),
+                    path.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        HELD.with(|h| h.set(true));
+        Ok(WriteLock { file: Some(file) })
     }
 
     /// The active snapshot id, if any (and if its directory exists).

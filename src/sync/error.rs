@@ -81,6 +81,15 @@ pub enum SyncError {
         /// What is wrong.
         message: String,
     },
+    /// A HealthDCAT-AP catalogue page is malformed, or the collection's paging is unusable (a
+    /// loop, too many pages, no dataset at all).
+    #[error("{url}: {message}")]
+    Catalogue {
+        /// The page's URL (for a collection-wide problem, the first page's).
+        url: String,
+        /// What is wrong: line and column for a syntax error, the pages for a loop.
+        message: String,
+    },
     /// An archive holds something that may not be extracted, or is too big.
     #[error("archive {path}: {message}")]
     Archive {

@@ -73,7 +73,7 @@ impl Validators {
     }
 }
 
-/// A fetched small document (a manifest).
+/// A fetched small document (a manifest, a catalogue page).
 pub enum Fetched {
     /// 304: unchanged since the validators were given.
     NotModified,
@@ -83,6 +83,10 @@ pub enum Fetched {
         bytes: Vec<u8>,
         /// New validators.
         validators: Validators,
+        /// The URL that answered (after redirects): the base of the document's relative IRIs.
+        url: Url,
+        /// `Content-Type`, when given: an RDF page's format comes from it first.
+        content_type: Option<String>,
     },
 }
 
@@ -283,6 +287,7 @@ impl Net {
             etag: header(reqwest::header::ETAG),
             last_modified: header(reqwest::header::LAST_MODIFIED),
         };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
         let mut bytes = Vec::new();
         while let Some(c) = self.next_chunk(&final_url, &mut resp).await? {
             if bytes.len() as u64 + c.len() as u64 > max {
@@ -302,7 +307,12 @@ impl Net {
                 });
             }
         }
-        Ok(Fetched::Body { bytes, validators })
+        Ok(Fetched::Body {
+            bytes,
+            validators,
+            url: final_url,
+            content_type,
+        })
     }
 
     async fn next_chunk(

@@ -16,7 +16,10 @@
 //!   files the manifest lists, with size and sha256);
 //! - an archive (`.tar.gz`, `.tgz`, `.tar`, `.zip`) of a tree the importer reads, by URL or path;
 //! - a local directory (or `file://` URL): a snapshot, a schema-snds / synthetic-snds tree or a
-//!   Markdown tree, imported in place.
+//!   Markdown tree, imported in place;
+//! - a HealthDCAT-AP catalogue (Turtle, JSON-LD, RDF/XML): by URL, its pages (hydra paging)
+//!   are fetched and staged as `healthdcat-pages.json` + `page-NNNN.*`; a local record file is
+//!   imported in place.
 
 pub mod archive;
 pub mod error;
@@ -29,6 +32,7 @@ pub use publish::{SnapshotBuildReport, SnapshotBuildRequest};
 pub use sign::{KeygenReport, KeygenRequest};
 
 use crate::api::{Hublot, ImportRequest};
+use crate::ingest::healthdcat::{self, FetchedPage};
 use crate::ingest::snapshot_manifest::{is_safe_relative, Manifest};
 use crate::store::DataDir;
 use http::{Expect, Fetched, Net, Validators};
@@ -41,6 +45,39 @@ use std::sync::{Arc, Mutex};
 
 /// Setting (user.sqlite) holding the default sources, separated by whitespace.
 pub const SETTING_SOURCES: &str = "sync.sources";
+/// The sources synced when the `sync.sources` setting was never set: the public repositories of
+/// the Health Data Hub's SNDS schemas, synthetic data and documentation, as GitLab archives of
+/// their default branch (the addresses the corpus itself gives: `synthetic-snds`'s README links
+/// its `-/archive/master/…zip`). Setting `sync.sources` (even to nothing) replaces them.
+pub const DEFAULT_SOURCES: &[&str] = &[
+    "https://gitlab.com/healthdatahub/schema-snds/-/archive/master/schema-snds-master.tar.gz",
+    "https://gitlab.com/healthdatahub/synthetic-snds/-/archive/master/synthetic-snds-master.zip",
+    "https://gitlab.com/healthdatahub/documentation-snds/-/archive/master/documentation-snds-master.tar.gz",
+];
+
+/// The sources a sync without explicit sources uses (answer of `sync.sources`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncSources {
+    /// In order of precedence.
+    pub sources: Vec<String>,
+    /// True when they are [`DEFAULT_SOURCES`] (the setting was never set).
+    pub defaults: bool,
+}
+
+/// The sources of a sync without explicit sources, from the user's settings.
+pub fn configured_sources(settings: &HashMap<String, String>) -> SyncSources {
+    match settings.get(SETTING_SOURCES) {
+        Some(v) => SyncSources {
+            sources: v.split_whitespace().map(str::to_string).collect(),
+            defaults: false,
+        },
+        None => SyncSources {
+            sources: DEFAULT_SOURCES.iter().map(|s| s.to_string()).collect(),
+            defaults: true,
+        },
+    }
+}
+
 /// Setting holding the pinned publisher public key (hex).
 pub const SETTING_PUBLISHER_KEY: &str = "sync.publisher_key";
 
@@ -68,6 +105,8 @@ pub struct SyncOptions {
     pub max_total_bytes: u64,
     /// Most entries in an archive.
     pub max_archive_files: u64,
+    /// Most pages followed in a HealthDCAT-AP collection.
+    pub max_pages: usize,
 }
 
 impl Default for SyncOptions {
@@ -83,6 +122,7 @@ impl Default for SyncOptions {
             max_file_bytes: 1 << 30,
             max_total_bytes: 4 << 30,
             max_archive_files: 200_000,
+            max_pages: healthdcat::DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -130,7 +170,7 @@ pub enum SyncOutcome {
 pub struct SourceSync {
     /// The source as given.
     pub source: String,
-    /// `snapshot`, `archive` or `directory`.
+    /// `snapshot`, `archive`, `directory` or `healthdcat`.
     pub kind: String,
     /// False when the source was unchanged.
     pub changed: bool,
@@ -262,10 +302,48 @@ enum Source {
     RemoteArchive(Url),
     LocalArchive(PathBuf),
     LocalDir(PathBuf),
+    /// The first page of a HealthDCAT-AP catalogue served over HTTP(S).
+    HealthDcat(Url),
+    /// A HealthDCAT-AP record file, imported in place like a directory.
+    LocalRecord(PathBuf),
+}
+
+/// Prefix that makes any URL a HealthDCAT-AP source (`healthdcat+https://host/api/catalog`),
+/// for catalogues served without an RDF extension in the path.
+pub const HEALTHDCAT_PREFIX: &str = "healthdcat+";
+
+/// True when a URL path names an RDF document by its extension: whatever
+/// [`healthdcat::RdfFormat::from_path`] accepts (`.ttl`, `.turtle`, `.jsonld`, `.rdf`, `.xml`,
+/// `.owl`) except `.json`, which is too common (manifests, Table Schemas) to mean RDF by itself.
+fn is_rdf_url_path(path: &str) -> bool {
+    let p = Path::new(path);
+    !path.ends_with('/')
+        && healthdcat::RdfFormat::from_path(p).is_some()
+        && !p
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 fn parse_source(s: &str) -> SyncResult<Source> {
     let s = s.trim();
+    if let Some(rest) = s.strip_prefix(HEALTHDCAT_PREFIX) {
+        let mut url =
+            Url::parse(rest).map_err(|e| SyncError::Config(format!("{s}: not a URL: {e}")))?;
+        if url.scheme() == "file" {
+            let p = url
+                .to_file_path()
+                .map_err(|_| SyncError::Config(format!("{s}: not a local file URL")))?;
+            return match parse_local(p)? {
+                r @ Source::LocalRecord(_) => Ok(r),
+                _ => Err(SyncError::Config(format!(
+                    "{s}: not a HealthDCAT-AP file (.ttl, .jsonld, .rdf, or .json with an @context)"
+                ))),
+            };
+        }
+        http::check_url(&url)?;
+        url.set_fragment(None);
+        return Ok(Source::HealthDcat(url));
+    }
     if s.contains("://") {
         let url = Url::parse(s).map_err(|e| SyncError::Config(format!("{s}: not a URL: {e}")))?;
         if url.scheme() == "file" {
@@ -277,6 +355,12 @@ fn parse_source(s: &str) -> SyncResult<Source> {
         http::check_url(&url)?;
         if archive::kind_from_name(url.path()).is_some() {
             return Ok(Source::RemoteArchive(url));
+        }
+        if is_rdf_url_path(url.path()) {
+            // The query stays: CKAN pages are `/catalog.ttl?page=N`.
+            let mut url = url;
+            url.set_fragment(None);
+            return Ok(Source::HealthDcat(url));
         }
         let mut base = url;
         if base.path().ends_with("/manifest.json") {
@@ -298,9 +382,11 @@ fn parse_local(p: PathBuf) -> SyncResult<Source> {
         Ok(Source::LocalDir(p))
     } else if p.is_file() && archive::kind_from_name(&p.to_string_lossy()).is_some() {
         Ok(Source::LocalArchive(p))
+    } else if healthdcat::is_healthdcat_file(&p) {
+        Ok(Source::LocalRecord(p))
     } else if p.exists() {
         Err(SyncError::Config(format!(
-            "{}: not a directory nor a .tar.gz/.tgz/.tar/.zip archive",
+            "{}: not a directory, a .tar.gz/.tgz/.tar/.zip archive nor a HealthDCAT-AP file (.ttl, .jsonld, .rdf)",
             p.display()
         )))
     } else {
@@ -397,13 +483,31 @@ fn link_or_copy(from: &Path, to: &Path) -> SyncResult<()> {
 /// `…/snap/manifest.json` share one cache), else the string as given.
 fn source_key(s: &str) -> String {
     let norm = match parse_source(s) {
-        Ok(Source::Snapshot(u)) | Ok(Source::RemoteArchive(u)) => u.to_string(),
+        Ok(Source::Snapshot(u)) | Ok(Source::RemoteArchive(u)) | Ok(Source::HealthDcat(u)) => {
+            u.to_string()
+        }
         _ => s.trim().to_string(),
     };
     http::sha256_bytes(norm.as_bytes())[..16].to_string()
 }
 
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// A catalogue page as the server answered it.
+struct Served {
+    bytes: Vec<u8>,
+    /// The URL that answered (after redirects).
+    url: Url,
+    content_type: Option<String>,
+}
+
+/// A `304` to a request that carried no validators: a broken server or proxy, never "unchanged".
+fn not_modified_unasked(url: &Url) -> SyncError {
+    SyncError::Catalogue {
+        url: url.to_string(),
+        message: "HTTP 304 Not Modified to a request without validators".into(),
+    }
+}
 
 /// One download job: a content (by hash) and every place it goes.
 struct Job {
@@ -448,7 +552,19 @@ impl Shared {
                     },
                 })
             }
+            Source::LocalRecord(p) => Ok(Fetch {
+                tree: p.clone(),
+                dir: None,
+                staged: false,
+                state: None,
+                report: SourceSync {
+                    source: label.into(),
+                    kind: "healthdcat".into(),
+                    ..Default::default()
+                },
+            }),
             Source::Snapshot(base) => self.fetch_snapshot(label, base, dir).await,
+            Source::HealthDcat(url) => self.fetch_healthdcat(label, url, dir).await,
             Source::RemoteArchive(_) | Source::LocalArchive(_) => {
                 self.fetch_archive(label, src, dir).await
             }
@@ -512,7 +628,9 @@ impl Shared {
                 report.signature_verified = self.key.is_some();
                 return Ok(unchanged(None, report));
             }
-            Fetched::Body { bytes, validators } => (bytes, validators),
+            Fetched::Body {
+                bytes, validators, ..
+            } => (bytes, validators),
         };
         let msha = http::sha256_bytes(&bytes);
         let new_state = SourceState {
@@ -529,17 +647,7 @@ impl Shared {
         std::fs::write(&mp, &bytes).map_err(|e| SyncError::io(&mp, e))?;
         let m = Manifest::read(&next).map_err(|e| SyncError::Manifest {
             url: murl.to_string(),
-            message: match e {
-                crate::Error::Json {
-                    line,
-                    column,
-                    message,
-                    ..
-                } => format!("line {line}, column {column}: {message}"),
-                crate::Error::Field { field, message, .. } => format!("field `{field}`: {message}"),
-                crate::Error::Snapshot { message, .. } => message,
-                e => e.to_string(),
-            },
+            message: describe(e),
         })?;
         if let Some(k) = &self.key {
             sign::verify_manifest(&m, k, murl.as_str())?;
@@ -649,6 +757,220 @@ impl Shared {
             state: Some(new_state),
             report,
         })
+    }
+
+    /// A HealthDCAT-AP catalogue: its first page, conditionally; only when that page changed,
+    /// every page it leads to, staged in `next/` as [`healthdcat::write_pages`] lays them out
+    /// (the import reads that directory back with [`healthdcat::read_dir`]).
+    async fn fetch_healthdcat(
+        self: &Arc<Self>,
+        label: &str,
+        start: &Url,
+        dir: &Path,
+    ) -> SyncResult<Fetch> {
+        let mirror = dir.join("mirror");
+        let next = dir.join("next");
+        let state = read_state(dir);
+        let usable =
+            !self.force && healthdcat::is_healthdcat_dir(&mirror) && state.url == start.as_str();
+        let validators = if usable {
+            Validators {
+                etag: state.etag.clone(),
+                last_modified: state.last_modified.clone(),
+            }
+        } else {
+            Validators::default()
+        };
+        let mut report = SourceSync {
+            source: label.into(),
+            kind: "healthdcat".into(),
+            ..Default::default()
+        };
+        let unchanged = |state: Option<SourceState>, report: SourceSync| Fetch {
+            tree: mirror.clone(),
+            dir: Some(dir.into()),
+            staged: false,
+            state,
+            report,
+        };
+        self.progress(Phase::Manifest, label, 0, 0, 0, 0);
+        let (first, validators) = match self
+            .net
+            .fetch_small(start, &validators, self.opts.max_manifest_bytes)
+            .await?
+        {
+            Fetched::NotModified if !usable => return Err(not_modified_unasked(start)),
+            Fetched::NotModified => return Ok(unchanged(None, report)),
+            Fetched::Body {
+                bytes,
+                validators,
+                url,
+                content_type,
+            } => (
+                Served {
+                    bytes,
+                    url,
+                    content_type,
+                },
+                validators,
+            ),
+        };
+        let sha = http::sha256_bytes(&first.bytes);
+        let new_state = SourceState {
+            source: label.into(),
+            url: start.to_string(),
+            etag: validators.etag,
+            last_modified: validators.last_modified,
+            sha256: sha.clone(),
+            synced_at: crate::now_rfc3339(),
+        };
+        // Only the first page is compared: the others are not even requested when it is the
+        // same (a catalogue that changes only on a later page is seen when page 1 changes).
+        if usable && sha == state.sha256 {
+            return Ok(unchanged(Some(new_state), report));
+        }
+        let pages = self.walk_pages(label, start, first).await?;
+        healthdcat::write_pages(&next, &pages)?;
+        let mut new = listing(&next)?;
+        let mut old = if self.force {
+            HashMap::new()
+        } else {
+            listing(&mirror)?
+        };
+        // The page list is bookkeeping: the counts are of pages.
+        new.remove(healthdcat::PAGES_FILE);
+        old.remove(healthdcat::PAGES_FILE);
+        count_changes(&mut report, &new, &old);
+        report.downloaded_files = pages.len() as u64;
+        report.downloaded_bytes = pages.iter().map(|p| p.bytes.len() as u64).sum();
+        report.changed = true;
+        Ok(Fetch {
+            tree: mirror,
+            dir: Some(dir.into()),
+            staged: true,
+            state: Some(new_state),
+            report,
+        })
+    }
+
+    /// Follows a collection from its first page (already fetched). Every page is parsed as it
+    /// arrives, so that a bad page fails the sync with its URL before anything is staged; every
+    /// next-page URL goes through the transport rules. A loop, more than `max_pages` pages, more
+    /// than `max_total_bytes` in all, or no `dcat:Dataset` at all is an error.
+    async fn walk_pages(
+        self: &Arc<Self>,
+        label: &str,
+        start: &Url,
+        first: Served,
+    ) -> SyncResult<Vec<FetchedPage>> {
+        let mut pages: Vec<FetchedPage> = Vec::new();
+        let mut asked: Vec<Url> = vec![start.clone()];
+        let mut bytes_done = 0u64;
+        let mut datasets = 0usize;
+        let mut served = Some(first);
+        loop {
+            let page = match served.take() {
+                Some(p) => p,
+                None => {
+                    let url = asked.last().expect("a page was asked for");
+                    match self
+                        .net
+                        .fetch_small(url, &Validators::default(), self.opts.max_manifest_bytes)
+                        .await?
+                    {
+                        Fetched::NotModified => return Err(not_modified_unasked(url)),
+                        Fetched::Body {
+                            bytes,
+                            url,
+                            content_type,
+                            ..
+                        } => Served {
+                            bytes,
+                            url,
+                            content_type,
+                        },
+                    }
+                }
+            };
+            let here = page.url.to_string();
+            bytes_done += page.bytes.len() as u64;
+            if bytes_done > self.opts.max_total_bytes {
+                return Err(SyncError::TooLarge {
+                    url: here,
+                    message: format!(
+                        "the collection's pages add up to more than {} bytes",
+                        self.opts.max_total_bytes
+                    ),
+                });
+            }
+            let format = healthdcat::page_format(&here, page.content_type.as_deref(), &page.bytes);
+            let g = healthdcat::parse_bytes(&page.bytes, format, Some(&here), Path::new(&here))
+                .map_err(|e| SyncError::Catalogue {
+                    url: here.clone(),
+                    message: describe(e),
+                })?;
+            datasets += g.datasets().len();
+            let next = healthdcat::next_page_url(&g, &here);
+            pages.push(FetchedPage {
+                url: here.clone(),
+                format,
+                bytes: page.bytes,
+            });
+            let n = pages.len() as u64;
+            self.progress(
+                Phase::Download,
+                label,
+                n,
+                n + u64::from(next.is_some()),
+                bytes_done,
+                0,
+            );
+            let Some(next) = next else { break };
+            let mut next_url = Url::parse(&next).map_err(|e| SyncError::Catalogue {
+                url: here.clone(),
+                message: format!("the next page `{next}` is not a URL: {e}"),
+            })?;
+            next_url.set_fragment(None);
+            if asked.contains(&next_url) || pages.iter().any(|p| p.url == next_url.as_str()) {
+                let chain: Vec<&str> = asked
+                    .iter()
+                    .map(Url::as_str)
+                    .chain([next_url.as_str()])
+                    .collect();
+                return Err(SyncError::Catalogue {
+                    url: start.to_string(),
+                    message: format!("page loop: {}", chain.join(" → ")),
+                });
+            }
+            if pages.len() >= self.opts.max_pages {
+                return Err(SyncError::Catalogue {
+                    url: start.to_string(),
+                    message: format!(
+                        "the collection has more than {} pages (max_pages); stopped before {next_url}",
+                        self.opts.max_pages
+                    ),
+                });
+            }
+            // Checked here too (the request would refuse it) to say which page pointed there.
+            http::check_url(&next_url).map_err(|e| match e {
+                SyncError::Refused { url, message } => SyncError::Refused {
+                    url,
+                    message: format!("{message} (the next page announced by {here})"),
+                },
+                e => e,
+            })?;
+            asked.push(next_url);
+        }
+        if datasets == 0 {
+            return Err(SyncError::Catalogue {
+                url: start.to_string(),
+                message: format!(
+                    "valid RDF, but no dcat:Dataset on its {} page(s): not a HealthDCAT-AP catalogue",
+                    pages.len()
+                ),
+            });
+        }
+        Ok(pages)
     }
 
     /// Downloads the jobs, `concurrency` at a time. Returns (files, bytes) downloaded.
@@ -830,37 +1152,13 @@ impl Shared {
         };
         std::fs::rename(&rep.root, &next).map_err(|e| SyncError::io(&next, e))?;
         remove_dir(&tmp)?;
-        // Counts against the mirror, by path and content.
-        let listing = |root: &Path| -> SyncResult<HashMap<String, String>> {
-            let mut out = HashMap::new();
-            if !root.is_dir() {
-                return Ok(out);
-            }
-            for e in walkdir::WalkDir::new(root) {
-                let e = e.map_err(|e| SyncError::io(root, e.into()))?;
-                if e.file_type().is_file() {
-                    out.insert(
-                        crate::ingest::snapshot_manifest::rel_path(root, e.path()),
-                        http::sha256_file(e.path())?,
-                    );
-                }
-            }
-            Ok(out)
-        };
         let new = listing(&next)?;
         let old = if self.force {
             HashMap::new()
         } else {
             listing(&mirror)?
         };
-        for (p, h) in &new {
-            match old.get(p) {
-                None => report.added += 1,
-                Some(o) if o != h => report.changed_files += 1,
-                _ => {}
-            }
-        }
-        report.removed = old.keys().filter(|p| !new.contains_key(*p)).count() as u64;
+        count_changes(&mut report, &new, &old);
         report.changed = true;
         Ok(Fetch {
             tree: mirror,
@@ -869,6 +1167,55 @@ impl Shared {
             state: Some(new_state),
             report,
         })
+    }
+}
+
+/// Every file under `root` (relative path → SHA-256), to count changes against the mirror.
+fn listing(root: &Path) -> SyncResult<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    if !root.is_dir() {
+        return Ok(out);
+    }
+    for e in walkdir::WalkDir::new(root) {
+        let e = e.map_err(|e| SyncError::io(root, e.into()))?;
+        if e.file_type().is_file() {
+            out.insert(
+                crate::ingest::snapshot_manifest::rel_path(root, e.path()),
+                http::sha256_file(e.path())?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Added / changed / removed files between two listings, by path and content.
+fn count_changes(
+    report: &mut SourceSync,
+    new: &HashMap<String, String>,
+    old: &HashMap<String, String>,
+) {
+    for (p, h) in new {
+        match old.get(p) {
+            None => report.added += 1,
+            Some(o) if o != h => report.changed_files += 1,
+            _ => {}
+        }
+    }
+    report.removed = old.keys().filter(|p| !new.contains_key(*p)).count() as u64;
+}
+
+/// A reader error without the file name the caller already gives (the URL).
+fn describe(e: crate::Error) -> String {
+    match e {
+        crate::Error::Json {
+            line,
+            column,
+            message,
+            ..
+        } => format!("line {line}, column {column}: {message}"),
+        crate::Error::Field { field, message, .. } => format!("field `{field}`: {message}"),
+        crate::Error::Snapshot { message, .. } => message,
+        e => e.to_string(),
     }
 }
 
@@ -916,16 +1263,13 @@ impl Hublot {
         let start = std::time::Instant::now();
         let settings: HashMap<String, String> = self.settings()?.into_iter().collect();
         let sources: Vec<String> = if req.sources.is_empty() {
-            settings
-                .get(SETTING_SOURCES)
-                .map(|s| s.split_whitespace().map(str::to_string).collect())
-                .unwrap_or_default()
+            configured_sources(&settings).sources
         } else {
             req.sources.clone()
         };
         if sources.is_empty() {
             return Err(SyncError::Config(format!(
-                "no source to sync: give one (a snapshot URL, an archive, a directory) or set the `{SETTING_SOURCES}` setting"
+                "no source to sync: give one (a snapshot URL, an archive, a directory, a HealthDCAT-AP catalogue) or set the `{SETTING_SOURCES}` setting"
             )));
         }
         let key_text = req
@@ -946,10 +1290,14 @@ impl Hublot {
             .iter()
             .map(|s| parse_source(s))
             .collect::<SyncResult<_>>()?;
+        // One writer per data directory: two syncs would share the sources' cache directories
+        // (`next/`, `parts/`), and an import would race the activation. The import at the end
+        // runs on this thread, under the same lock.
+        let _lock = self.write_lock()?;
         let root = self.data_dir().join("cache").join("sync");
         let dirs: Vec<PathBuf> = sources.iter().map(|s| root.join(source_key(s))).collect();
         for (d, s) in dirs.iter().zip(&parsed) {
-            if !matches!(s, Source::LocalDir(_)) {
+            if !matches!(s, Source::LocalDir(_) | Source::LocalRecord(_)) {
                 std::fs::create_dir_all(d).map_err(|e| SyncError::io(d, e))?;
                 recover(d)?;
             }
@@ -1197,6 +1545,66 @@ mod tests {
             u.as_str(),
             "http://127.0.0.1/s/schemas/Causes%20de%20d%C3%A9c%C3%A8s/A%23B.json"
         );
+    }
+
+    #[test]
+    fn healthdcat_sources_are_classified() {
+        let hd = |s: &str| match parse_source(s).unwrap() {
+            Source::HealthDcat(u) => u.to_string(),
+            s => panic!("{s:?}"),
+        };
+        // An RDF extension, query kept (CKAN pages), fragment dropped.
+        assert_eq!(
+            hd("https://h.example/catalog.ttl?page=1#x"),
+            "https://h.example/catalog.ttl?page=1"
+        );
+        assert_eq!(
+            hd("http://127.0.0.1:9/c.jsonld"),
+            "http://127.0.0.1:9/c.jsonld"
+        );
+        assert_eq!(hd("https://h.example/c.RDF"), "https://h.example/c.RDF");
+        // The prefix, for URLs without an RDF extension; same cache as without it.
+        assert_eq!(
+            hd("healthdcat+https://h.example/api/catalogue"),
+            "https://h.example/api/catalogue"
+        );
+        assert_eq!(
+            source_key("healthdcat+https://h.example/c.ttl?page=1"),
+            source_key("https://h.example/c.ttl?page=1")
+        );
+        // `.json` alone is not RDF; a trailing slash is a directory.
+        assert!(matches!(
+            parse_source("https://h.example/data.json").unwrap(),
+            Source::Snapshot(_)
+        ));
+        assert!(matches!(
+            parse_source("https://h.example/c.ttl/").unwrap(),
+            Source::Snapshot(_)
+        ));
+        // The transport rules apply to the prefixed form too.
+        assert!(matches!(
+            parse_source("healthdcat+http://example.org/c"),
+            Err(SyncError::Refused { .. })
+        ));
+        assert!(parse_source("healthdcat+ftp://127.0.0.1/c").is_err());
+        // A local record is imported in place; a local file of another kind is refused.
+        let dir = tempfile::tempdir().unwrap();
+        let ttl = dir.path().join("r.ttl");
+        std::fs::write(&ttl, "").unwrap();
+        assert!(matches!(
+            parse_source(&ttl.display().to_string()).unwrap(),
+            Source::LocalRecord(_)
+        ));
+        let url = Url::from_file_path(&ttl).unwrap();
+        assert!(matches!(
+            parse_source(&format!("healthdcat+{url}")).unwrap(),
+            Source::LocalRecord(_)
+        ));
+        let txt = dir.path().join("r.txt");
+        std::fs::write(&txt, "").unwrap();
+        assert!(parse_source(&txt.display().to_string()).is_err());
+        let dir_url = Url::from_directory_path(dir.path()).unwrap();
+        assert!(parse_source(&format!("healthdcat+{dir_url}")).is_err());
     }
 
     #[test]
