@@ -283,6 +283,50 @@ export interface VersionInfo {
   index_format: number;
 }
 
+/** Arguments of `catalogue.sync` and `sync.start` (empty `sources`: the `sync.sources` setting). */
+export interface SyncRequest {
+  sources?: string[];
+  force?: boolean;
+}
+
+/** Where a sync is: `progress` of `SyncJob`. */
+export interface SyncProgress {
+  phase: 'manifest' | 'download' | 'extract' | 'build' | 'done';
+  source: string;
+  files_done: number;
+  files_total: number;
+  bytes_done: number;
+  bytes_total: number;
+}
+
+/** How a sync ended (`report` of `SyncJob`). */
+export interface SyncReport {
+  outcome: 'up_to_date' | 'updated';
+  added?: number;
+  removed?: number;
+  changed?: number;
+  downloaded_files?: number;
+  downloaded_bytes?: number;
+  snapshot: string;
+  sources: { source: string; kind: string; changed: boolean; downloaded_files: number; downloaded_bytes: number }[];
+  requests: number;
+  note: string | null;
+  took_ms: number;
+}
+
+/** The background sync: answer of `sync.start`, `sync.progress` and `sync.cancel`. */
+export interface SyncJob {
+  id: number;
+  state: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+  sources: string[];
+  started_at: string | null;
+  finished_at: string | null;
+  progress: SyncProgress | null;
+  report: SyncReport | null;
+  error: string | null;
+  cancel_requested: boolean;
+}
+
 /** Every operation the UI calls, with its arguments and its answer. */
 export interface Operations {
   'search.query': [SearchRequest, SearchResponse];
@@ -297,4 +341,8 @@ export interface Operations {
   'doc.list': [Record<string, never>, [string, string][]];
   'settings.get': [Record<string, never>, [string, string][]];
   'settings.set': [{ key: string; value: string }, null];
+  'sync.sources': [Record<string, never>, { sources: string[]; defaults: boolean }];
+  'sync.start': [SyncRequest, SyncJob];
+  'sync.progress': [Record<string, never>, SyncJob];
+  'sync.cancel': [Record<string, never>, SyncJob];
 }

@@ -44,6 +44,8 @@ const READS = new Set([
   'doc.list',
   'record.show',
   'settings.get',
+  'sync.progress',
+  'sync.sources',
 ]);
 
 const SYSTEM_PATHS: Record<string, string> = {

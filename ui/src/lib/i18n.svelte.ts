@@ -102,3 +102,20 @@ export async function loadSavedLang() {
     /* no settings: French */
   }
 }
+
+/** A size in bytes, in the user's language (`12,5 Mo` / `12.5 MB`). */
+export function bytes(n: number): string {
+  const units = i18n.lang === 'fr' ? ['o', 'ko', 'Mo', 'Go'] : ['B', 'kB', 'MB', 'GB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u += 1;
+  }
+  return `${ms(u === 0 ? v : Math.round(v * 10) / 10)} ${units[u]}`;
+}
+
+/** A duration in milliseconds, as seconds (`1,2 s`) or milliseconds under one second. */
+export function duration(millis: number): string {
+  return millis < 1000 ? `${ms(millis)} ms` : `${ms(Math.round(millis / 100) / 10)} s`;
+}
