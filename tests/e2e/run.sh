@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end tests of the web UI and the HTTP API, in headless Chromium (Debian's
 # /usr/bin/chromium, driven by playwright-core), against `hublot serve` with the full corpus
-# of ../shared/corpus imported. Exits non-zero on any failure.
+# of ../shared/corpus imported; then the same UI in the real desktop window (the release Tauri
+# app under Xvfb, driven by tauri-driver + WebKitWebDriver). Exits non-zero on any failure.
 #
 #   tests/e2e/run.sh            # build the UI and the binaries, import, test
 #   HUBLOT_E2E_DATA_DIR=DIR …   # reuse a data dir already imported (skips the import)
 #
-# Needs: node 20+ and npm, chromium (apt-get install -y chromium), a Rust toolchain.
+# Needs: node 20+ and npm, chromium, the Tauri build libraries, xvfb and webkit2gtk-driver
+# (Debian packages: .ci/run installs them), tauri-driver (cargo install tauri-driver --locked),
+# a Rust toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO="$PWD"
@@ -43,6 +46,21 @@ if [ -z "${HUBLOT_E2E_DATA_DIR:-}" ]; then
 fi
 export HUBLOT_E2E_DATA_DIR CHROMIUM
 
-echo "== e2e: tests (node --test)"
+echo "== e2e: tests in Chromium (node --test)"
 cd tests/e2e
 node --test --test-concurrency=1 ./*.test.mjs
+cd "$REPO"
+
+echo "== e2e: build the desktop app (release; the UI built above is embedded)"
+cargo build --release --locked -p hublot-desktop
+export HUBLOT_APP="$CARGO_TARGET_DIR/release/hublot-app"
+for tool in xvfb-run tauri-driver; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "e2e: $tool is missing (xvfb-run: apt-get install -y xvfb; tauri-driver: cargo install tauri-driver --locked)" >&2
+    exit 1
+  fi
+done
+
+echo "== e2e: the real window under Xvfb, through tauri-driver"
+cd tests/e2e
+xvfb-run -a -s "-screen 0 1440x960x24" node --test --test-concurrency=1 desktop/*.test.mjs

@@ -1,0 +1,88 @@
+//! The core, opened once per process and reached by the one `call` command.
+
+use hublot::Hublot;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// `--data-dir DIR` or `--data-dir=DIR` among the app's arguments.
+fn data_dir_arg(mut args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    while let Some(a) = args.next() {
+        if a == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(v) = a.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(v));
+        }
+    }
+    None
+}
+
+/// The opened data directory, shared by every call. Opening it (and installing the bundled
+/// catalogue on a first start) runs on its own thread while the window and the UI load, so the
+/// window appears without waiting for SQLite and tantivy; the first call waits if it must.
+#[derive(Clone)]
+pub struct Core {
+    root: Option<PathBuf>,
+    hublot: Arc<OnceLock<Result<Hublot, String>>>,
+}
+
+impl Core {
+    /// Starts opening the data directory: `--data-dir DIR` on the command line, else
+    /// `HUBLOT_DATA_DIR`, else the platform default — as the CLI does.
+    pub fn start() -> Core {
+        let core = Core {
+            root: data_dir_arg(std::env::args().skip(1))
+                .or_else(|| std::env::var_os("HUBLOT_DATA_DIR").map(PathBuf::from)),
+            hublot: Arc::new(OnceLock::new()),
+        };
+        let opening = core.clone();
+        std::thread::spawn(move || {
+            // A failure is kept in the cell and answered to every call, as an error body.
+            let _ = opening.get();
+        });
+        core
+    }
+
+    /// The core, opened; whoever comes first opens it, the others wait for that opening.
+    fn get(&self) -> Result<&Hublot, Value> {
+        self.hublot
+            .get_or_init(|| Hublot::open(self.root.clone()).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| json!({"ok": false, "status": 500, "error": e}))
+    }
+}
+
+/// The one command of the app: runs the operation `op` of the core API with `args`. Errors
+/// have the HTTP API's body, `{"ok": false, "error", "status"}`, so the UI handles both alike.
+/// Every operation is open to the app, local-only ones included (`hublot::api::Access`): the
+/// window shows only the app's own pages (see `links`).
+#[tauri::command]
+pub async fn call(
+    core: tauri::State<'_, Core>,
+    op: String,
+    args: Option<Value>,
+) -> Result<Value, Value> {
+    let core = core.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        core.get()?
+            .call(&op, args.unwrap_or_else(|| json!({})))
+            .map_err(|e| json!({"ok": false, "status": e.status(), "error": e.to_string()}))
+    })
+    .await
+    .map_err(|e| json!({"ok": false, "status": 500, "error": e.to_string()}))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_dir_comes_from_the_command_line() {
+        let a = |v: &[&str]| data_dir_arg(v.iter().map(|s| s.to_string()));
+        assert_eq!(a(&["--data-dir", "/d"]), Some(PathBuf::from("/d")));
+        assert_eq!(a(&["-x", "--data-dir=/e"]), Some(PathBuf::from("/e")));
+        assert_eq!(a(&["--data-dir"]), None);
+        assert_eq!(a(&[]), None);
+    }
+}
