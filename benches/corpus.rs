@@ -15,6 +15,8 @@
 //! The binary re-executes itself (`--child-…` arguments) to measure peak memory in a fresh
 //! process: the peak RSS of this process would otherwise include every earlier step.
 
+mod common;
+
 use hublot::ingest;
 use hublot::{Hublot, ImportReport, ImportRequest, SearchRequest};
 use serde::Deserialize;
@@ -155,7 +157,7 @@ fn run(cfg: &Config) -> BoxResult<()> {
     let synthetic = corpus.join("synthetic-snds");
     let paths_a = vec![schema.clone(), docs.clone()];
     let paths_b = vec![schema, docs, synthetic];
-    let load_start = loadavg();
+    let load_start = common::loadavg();
     let mut md = String::new();
 
     // 1. Import timings, each run in a fresh data dir. `Hublot::open` of an empty dir installs
@@ -236,11 +238,11 @@ fn run(cfg: &Config) -> BoxResult<()> {
     let snap_dir = data_dir.path().join("snapshots").join(&rep_b.snapshot);
     let s = &rep_b.stats;
     writeln!(md, "## Corpus benchmark, {}\n", hublot::now_rfc3339())?;
-    writeln!(md, "- Machine: {}", machine())?;
+    writeln!(md, "- Machine: {}", common::machine())?;
     writeln!(
         md,
         "- Load average (1, 5, 15 min) at start: {load_start}; at end: {}",
-        loadavg()
+        common::loadavg()
     )?;
     if cfg.quick {
         writeln!(
@@ -892,41 +894,6 @@ fn vm_kb(field: &str) -> Option<u64> {
         .trim()
         .parse()
         .ok()
-}
-
-fn machine() -> String {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let ram = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("MemTotal:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map(|kb| format!("{:.1} GiB RAM", kb as f64 / 1024.0 / 1024.0))
-        .unwrap_or_else(|| "unknown RAM".into());
-    format!(
-        "{cores} cores ({cpu}), {ram}, {} {}",
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    )
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn disk_size(p: &Path) -> u64 {
