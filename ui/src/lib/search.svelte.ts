@@ -7,7 +7,7 @@ import { tick } from 'svelte';
 import { api } from './client';
 import type { SearchResponse } from './api-types';
 
-export const DEBOUNCE_MS = 15;
+export const DEBOUNCE_MS = 5;
 export const PAGE = 30;
 
 export const search = $state<{
