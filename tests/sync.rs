@@ -379,56 +379,6 @@ fn req(url: &str) -> SyncRequest {
 }
 
 /// The active snapshot, its bytes, and a user setting, to compare after a failure.
-struct Before {
-    id: String,
-    digest: Vec<(String, Vec<u8>)>,
-}
-
-fn before(h: &Hublot) -> Before {
-    let id = h.snapshot().unwrap().id;
-    Before {
-        digest: common::tree_digest(&h.data_dir().join("snapshots").join(&id)),
-        id,
-    }
-}
-
-fn assert_unchanged(h: &Hublot, b: &Before, what: &str) {
-    assert_eq!(
-        h.snapshot().unwrap().id,
-        b.id,
-        "{what}: active snapshot changed"
-    );
-    let d = common::tree_digest(&h.data_dir().join("snapshots").join(&b.id));
-    assert!(d == b.digest, "{what}: the active snapshot's files changed");
-    let settings: HashMap<_, _> = h.settings().unwrap().into_iter().collect();
-    assert_eq!(
-        settings.get("ui.lang").map(String::as_str),
-        Some("fr"),
-        "{what}: user setting lost"
-    );
-    // No staging left behind.
-    let cache = h.data_dir().join("cache/sync");
-    for e in walkdir::WalkDir::new(&cache)
-        .max_depth(2)
-        .into_iter()
-        .flatten()
-    {
-        let n = e.file_name().to_string_lossy();
-        assert!(
-            n != "next" && n != "next.extract" && n != "mirror.prev",
-            "{what}: debris {}",
-            e.path().display()
-        );
-    }
-    let snaps: Vec<String> = std::fs::read_dir(h.data_dir().join("snapshots"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".staging"))
-        .collect();
-    assert!(snaps.is_empty(), "{what}: staging snapshot left: {snaps:?}");
-}
-
 fn open(dir: &Path) -> Hublot {
     let h = Hublot::open(Some(dir.to_path_buf())).unwrap();
     h.set_setting("ui.lang", "fr").unwrap();
@@ -620,7 +570,7 @@ fn failures_keep_the_previous_snapshot_byte_identical() {
     let (root, server) = serve_copy(corpus_snapshot());
     let dir = common::data_dir();
     let h = open(dir.path());
-    let b = before(&h);
+    let b = common::before(&h);
     let big = largest_files(root.path(), 1)[0].clone();
     let url = server.url();
 
@@ -726,13 +676,13 @@ fn failures_keep_the_previous_snapshot_byte_identical() {
                 "{what}: {msg:?} should contain {x:?}"
             );
         }
-        assert_unchanged(&h, &b, what);
+        common::assert_unchanged(&h, &b, what);
     }
 
     // Plain http to a remote host is refused before any request.
     let e = h.sync(&req("http://example.org/snap/")).unwrap_err();
     assert!(matches!(e, SyncError::Refused { .. }), "{e}");
-    assert_unchanged(&h, &b, "plain http");
+    common::assert_unchanged(&h, &b, "plain http");
 
     // Cancelled from the progress callback once some bytes arrived: nothing changes, no debris.
     // (The finished .part files of the failures above are dropped so that there is work left.)
@@ -750,7 +700,7 @@ fn failures_keep_the_previous_snapshot_byte_identical() {
     };
     let e = h.sync_with(&req(&url), &control).unwrap_err();
     assert!(matches!(e, SyncError::Cancelled), "{e}");
-    assert_unchanged(&h, &b, "cancelled");
+    common::assert_unchanged(&h, &b, "cancelled");
 
     // And then, the faults gone, the sync completes (reusing the finished .part files).
     server.clear();
@@ -773,7 +723,7 @@ fn signatures_are_checked_when_a_key_is_pinned() {
     let (root, server) = serve_copy(src);
     let dir = common::data_dir();
     let h = open(dir.path());
-    let b = before(&h);
+    let b = common::before(&h);
     let url = server.url();
     let with_key = |k: &str| SyncRequest {
         publisher_key: Some(k.into()),
@@ -788,7 +738,7 @@ fn signatures_are_checked_when_a_key_is_pinned() {
     .unwrap();
     let e = h.sync(&with_key(&other.public_key)).unwrap_err();
     assert!(e.to_string().contains("bad signature"), "{e}");
-    assert_unchanged(&h, &b, "other key");
+    common::assert_unchanged(&h, &b, "other key");
 
     // A tampered manifest (a field changed after signing).
     let mp = root.path().join("manifest.json");
@@ -798,14 +748,14 @@ fn signatures_are_checked_when_a_key_is_pinned() {
     std::fs::write(&mp, serde_json::to_string_pretty(&m).unwrap()).unwrap();
     let e = h.sync(&with_key(public)).unwrap_err();
     assert!(e.to_string().contains("bad signature"), "{e}");
-    assert_unchanged(&h, &b, "tampered manifest");
+    common::assert_unchanged(&h, &b, "tampered manifest");
 
     // An unsigned manifest.
     m.signature = None;
     std::fs::write(&mp, serde_json::to_string_pretty(&m).unwrap()).unwrap();
     let e = h.sync(&with_key(public)).unwrap_err();
     assert!(e.to_string().contains("not signed"), "{e}");
-    assert_unchanged(&h, &b, "unsigned manifest");
+    common::assert_unchanged(&h, &b, "unsigned manifest");
 
     // The pinned key from the settings, and the real manifest: accepted.
     std::fs::write(&mp, signed).unwrap();
@@ -816,14 +766,14 @@ fn signatures_are_checked_when_a_key_is_pinned() {
 
     // Pinning another key later: the mirror no longer counts, the manifest is fetched again in
     // full (no 304 shortcut) and refused.
-    let b = before(&h);
+    let b = common::before(&h);
     server.clear();
     let e = h.sync(&with_key(&other.public_key)).unwrap_err();
     assert!(e.to_string().contains("bad signature"), "{e}");
     let hits = server.hits();
     assert_eq!(hits.len(), 1);
     assert!(hits[0].if_none_match.is_none() && hits[0].status == 200);
-    assert_unchanged(&h, &b, "key pinned after a sync");
+    common::assert_unchanged(&h, &b, "key pinned after a sync");
     // With the right key, one conditional request.
     server.clear();
     let r = h.sync(&req(&url)).unwrap();
@@ -1059,7 +1009,7 @@ fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
     let (_t, server) = serve_copy(corpus_snapshot());
     let data = tempfile::tempdir().unwrap();
     let h = open(data.path());
-    let b = before(&h);
+    let b = common::before(&h);
     drop(h);
     let bin = env!("CARGO_BIN_EXE_hublot");
     let sync = || {
@@ -1115,7 +1065,7 @@ fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
 
 /// After a kill the active snapshot is the same and byte-identical; debris is allowed (the
 /// next sync cleans or reuses it) but never read.
-fn assert_unchanged_after_kill(h: &Hublot, b: &Before, ms: u64) {
+fn assert_unchanged_after_kill(h: &Hublot, b: &common::Before, ms: u64) {
     assert_eq!(
         h.snapshot().unwrap().id,
         b.id,
@@ -1161,7 +1111,7 @@ fn background_sync_reports_progress_refuses_a_second_cancels_then_completes() {
     let (_t, server) = serve_copy(corpus_snapshot());
     let d = common::data_dir();
     let h = open(d.path());
-    let b = before(&h);
+    let b = common::before(&h);
     assert_eq!(h.sync_progress().unwrap().state, JobState::Idle);
 
     // The manifest answers only after the client's read timeout, once: the sync is surely
@@ -1183,7 +1133,7 @@ fn background_sync_reports_progress_refuses_a_second_cancels_then_completes() {
     let j = wait_job(&h);
     assert_eq!(j.state, JobState::Cancelled, "{j:?}");
     assert!(j.finished_at.is_some() && j.report.is_none());
-    assert_unchanged(&h, &b, "after a cancelled background sync");
+    common::assert_unchanged(&h, &b, "after a cancelled background sync");
 
     // Again, to the end: progress is reported, and this handle follows the new snapshot.
     server.clear();
@@ -1236,7 +1186,7 @@ fn background_sync_reports_progress_refuses_a_second_cancels_then_completes() {
 fn one_writer_at_a_time_per_data_directory() {
     let d = common::data_dir();
     let h = open(d.path());
-    let b = before(&h);
+    let b = common::before(&h);
     // Another writer (another process, or another thread here: the lock is an flock on its
     // own open file) holds the data directory.
     let (held_tx, held_rx) = std::sync::mpsc::channel();
@@ -1265,7 +1215,7 @@ fn one_writer_at_a_time_per_data_directory() {
     assert_eq!(e.status(), 409, "{e}");
     let e = h.rollback().unwrap_err();
     assert!(matches!(e, hublot::Error::Busy(_)), "{e}");
-    assert_unchanged(&h, &b, "while another writer holds the lock");
+    common::assert_unchanged(&h, &b, "while another writer holds the lock");
 
     release_tx.send(()).unwrap();
     holder.join().unwrap();

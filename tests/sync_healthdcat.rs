@@ -223,49 +223,6 @@ const TURTLE_IDS: [&str; 5] = [
     "base-naissances-test",
 ];
 
-/// The active snapshot and its bytes, to compare after a failure.
-struct Before {
-    id: String,
-    digest: Vec<(String, Vec<u8>)>,
-}
-
-fn before(h: &Hublot) -> Before {
-    let id = h.snapshot().unwrap().id;
-    Before {
-        digest: common::tree_digest(&h.data_dir().join("snapshots").join(&id)),
-        id,
-    }
-}
-
-/// Same active snapshot, byte for byte; the user setting kept; no staging left behind.
-fn assert_unchanged(h: &Hublot, b: &Before, what: &str) {
-    assert_eq!(
-        h.snapshot().unwrap().id,
-        b.id,
-        "{what}: active snapshot changed"
-    );
-    let d = common::tree_digest(&h.data_dir().join("snapshots").join(&b.id));
-    assert!(d == b.digest, "{what}: the active snapshot's files changed");
-    let settings: HashMap<_, _> = h.settings().unwrap().into_iter().collect();
-    assert_eq!(
-        settings.get("ui.lang").map(String::as_str),
-        Some("fr"),
-        "{what}: user setting lost"
-    );
-    for e in walkdir::WalkDir::new(h.data_dir().join("cache/sync"))
-        .max_depth(2)
-        .into_iter()
-        .flatten()
-    {
-        let n = e.file_name().to_string_lossy();
-        assert!(
-            n != "next" && n != "mirror.prev",
-            "{what}: debris {}",
-            e.path().display()
-        );
-    }
-}
-
 fn updated(r: &SyncReport) -> (u64, u64, u64, u64, u64) {
     match r.outcome {
         SyncOutcome::Updated {
@@ -414,14 +371,14 @@ fn json_ld_without_an_extension_is_read_by_its_content_type() {
     let h = open(dir.path());
 
     // Without the prefix, a URL without an RDF extension is a Hublot snapshot's base URL.
-    let b = before(&h);
+    let b = common::before(&h);
     let err = h.sync(&req(&server.url("/api/catalogue"))).unwrap_err();
     assert!(
         err.to_string()
             .contains(&server.url("/api/catalogue/manifest.json")),
         "{err}"
     );
-    assert_unchanged(&h, &b, "a catalogue taken for a snapshot");
+    common::assert_unchanged(&h, &b, "a catalogue taken for a snapshot");
 
     server.clear_log();
     let r = h
@@ -472,7 +429,7 @@ fn plain_http_to_a_remote_host_is_refused_at_the_next_page() {
     server.put("/catalog.ttl?page=1", Some("text/turtle"), page1);
     let dir = common::data_dir();
     let h = open(dir.path());
-    let b = before(&h);
+    let b = common::before(&h);
     let start = server.url("/catalog.ttl?page=1");
 
     let err = h.sync(&req(&start)).unwrap_err();
@@ -490,7 +447,7 @@ fn plain_http_to_a_remote_host_is_refused_at_the_next_page() {
         "{err}"
     );
     assert_eq!(server.targets(), vec!["/catalog.ttl?page=1"]);
-    assert_unchanged(&h, &b, "plain http next page");
+    common::assert_unchanged(&h, &b, "plain http next page");
 }
 
 #[test]
@@ -504,7 +461,7 @@ fn a_page_loop_or_too_many_pages_is_an_error_naming_the_pages() {
     server.put("/catalog.ttl?page=2", Some("text/turtle"), looping);
     let dir = common::data_dir();
     let h = open(dir.path());
-    let b = before(&h);
+    let b = common::before(&h);
     let (p1, p2) = (
         server.url("/catalog.ttl?page=1"),
         server.url("/catalog.ttl?page=2"),
@@ -517,7 +474,7 @@ fn a_page_loop_or_too_many_pages_is_an_error_naming_the_pages() {
         format!("{p1}: page loop: {p1} → {p2} → {p1}")
     );
     assert_eq!(server.targets().len(), 2);
-    assert_unchanged(&h, &b, "page loop");
+    common::assert_unchanged(&h, &b, "page loop");
 
     // A well-formed collection longer than `max_pages`: page 3 is never requested.
     server.serve_turtle_collection();
@@ -536,7 +493,7 @@ fn a_page_loop_or_too_many_pages_is_an_error_naming_the_pages() {
         server.targets(),
         vec!["/catalog.ttl?page=1", "/catalog.ttl?page=2"]
     );
-    assert_unchanged(&h, &b, "too many pages");
+    common::assert_unchanged(&h, &b, "too many pages");
 }
 
 #[test]
@@ -547,7 +504,7 @@ fn a_malformed_page_fails_with_its_url_and_line_and_keeps_the_active_snapshot() 
     let h = open(dir.path());
     let start = server.url("/catalog.ttl?page=1");
     updated(&h.sync(&req(&start)).unwrap());
-    let b = before(&h);
+    let b = common::before(&h);
 
     // Page 1 changes (so that the walk happens) and page 2 is broken.
     let page1 = server
@@ -576,7 +533,7 @@ fn a_malformed_page_fails_with_its_url_and_line_and_keeps_the_active_snapshot() 
             .starts_with(&format!("{p2}: line 8, column ")),
         "{err}"
     );
-    assert_unchanged(&h, &b, "malformed page");
+    common::assert_unchanged(&h, &b, "malformed page");
     assert_eq!(
         h.base("cohorte-asthme-test").unwrap().base.title.fr,
         "Cohorte asthme de l'enfant (jeu de test)"
@@ -605,7 +562,7 @@ fn progress_is_reported_and_cancel_stops_between_pages() {
     server.serve_turtle_collection();
     let dir = common::data_dir();
     let h = open(dir.path());
-    let b = before(&h);
+    let b = common::before(&h);
     let start = server.url("/catalog.ttl?page=1");
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
 
@@ -624,7 +581,7 @@ fn progress_is_reported_and_cancel_stops_between_pages() {
     let err = h.sync_with(&req(&start), &control).unwrap_err();
     assert!(matches!(err, SyncError::Cancelled), "{err:?}");
     assert_eq!(server.targets(), vec!["/catalog.ttl?page=1"]);
-    assert_unchanged(&h, &b, "cancelled");
+    common::assert_unchanged(&h, &b, "cancelled");
 
     // Without cancelling: the manifest phase, one report per page, the build, done.
     seen.lock().unwrap().clear();

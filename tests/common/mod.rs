@@ -85,3 +85,58 @@ pub fn tree_digest(root: &Path) -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// The active snapshot and its bytes, to compare after a failure.
+pub struct Before {
+    pub id: String,
+    /// Every file of the snapshot with its hash.
+    pub digest: Vec<(String, Vec<u8>)>,
+}
+
+/// What the active snapshot is now.
+pub fn before(h: &hublot::Hublot) -> Before {
+    let id = h.snapshot().unwrap().id;
+    Before {
+        digest: tree_digest(&h.data_dir().join("snapshots").join(&id)),
+        id,
+    }
+}
+
+/// Same active snapshot, byte for byte; the user setting `ui.lang` kept as `fr`; no staging
+/// (`next`, `next.extract`, `mirror.prev`, `.staging-*`) left behind.
+pub fn assert_unchanged(h: &hublot::Hublot, b: &Before, what: &str) {
+    assert_eq!(
+        h.snapshot().unwrap().id,
+        b.id,
+        "{what}: active snapshot changed"
+    );
+    let d = tree_digest(&h.data_dir().join("snapshots").join(&b.id));
+    assert!(d == b.digest, "{what}: the active snapshot's files changed");
+    let settings: std::collections::HashMap<_, _> = h.settings().unwrap().into_iter().collect();
+    assert_eq!(
+        settings.get("ui.lang").map(String::as_str),
+        Some("fr"),
+        "{what}: user setting lost"
+    );
+    // No staging left behind.
+    let cache = h.data_dir().join("cache/sync");
+    for e in walkdir::WalkDir::new(&cache)
+        .max_depth(2)
+        .into_iter()
+        .flatten()
+    {
+        let n = e.file_name().to_string_lossy();
+        assert!(
+            n != "next" && n != "next.extract" && n != "mirror.prev",
+            "{what}: debris {}",
+            e.path().display()
+        );
+    }
+    let snaps: Vec<String> = std::fs::read_dir(h.data_dir().join("snapshots"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".staging"))
+        .collect();
+    assert!(snaps.is_empty(), "{what}: staging snapshot left: {snaps:?}");
+}
