@@ -161,6 +161,16 @@ export async function launchBrowser() {
   return ctx;
 }
 
+/** A new page of `ctx` whose script errors and console errors are pushed to `errors`. */
+export async function watchedPage(ctx, errors) {
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return page;
+}
+
 export function shotPath(name) {
   mkdirSync(SHOTS, { recursive: true });
   return join(SHOTS, `${name}.png`);

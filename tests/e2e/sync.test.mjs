@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import http from 'node:http';
-import { startServer, launchBrowser, shotPath, HUBLOT, CORPUS } from './harness.mjs';
+import { startServer, launchBrowser, shotPath, watchedPage, HUBLOT, CORPUS } from './harness.mjs';
 
 let server;
 let ctx;
@@ -54,11 +54,7 @@ before(async () => {
   staticUrl = `http://127.0.0.1:${staticServer.address().port}/pub/`;
   server = await startServer([], { dataDir: join(root, 'data') });
   ctx = await launchBrowser();
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
+  page = await watchedPage(ctx, errors);
 });
 
 after(async () => {

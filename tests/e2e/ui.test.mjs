@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shotPath } from './harness.mjs';
+import { startServer, launchBrowser, shotPath, watchedPage } from './harness.mjs';
 
 let server;
 let ctx;
@@ -21,11 +21,7 @@ before(async () => {
   });
   assert.equal(r.status, 200);
   ctx = await launchBrowser();
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
+  page = await watchedPage(ctx, errors);
 });
 
 after(async () => {
