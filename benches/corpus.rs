@@ -120,24 +120,6 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The corpus, `../shared/corpus` from the crate root (or `$HUBLOT_CORPUS`).
-fn corpus_dir() -> BoxResult<PathBuf> {
-    let dir = std::env::var_os("HUBLOT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| crate_dir().join("../shared/corpus"));
-    for sub in ["schema-snds", "documentation-snds", "synthetic-snds"] {
-        if !dir.join(sub).is_dir() {
-            return Err(format!(
-                "the real corpus is missing: expected {} (with schema-snds/, documentation-snds/ and synthetic-snds/). \
-                 The benchmark only runs against the real data; set HUBLOT_CORPUS to use another copy.",
-                dir.join(sub).display()
-            )
-            .into());
-        }
-    }
-    Ok(dir.canonicalize()?)
-}
-
 fn load_queries() -> BoxResult<Vec<RelQuery>> {
     let path = crate_dir().join("tests/relevance/queries.json");
     let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -150,7 +132,7 @@ fn load_queries() -> BoxResult<Vec<RelQuery>> {
 }
 
 fn run(cfg: &Config) -> BoxResult<()> {
-    let corpus = corpus_dir()?;
+    let corpus = common::corpus_dir(&["schema-snds", "documentation-snds", "synthetic-snds"])?;
     let queries = load_queries()?;
     let schema = corpus.join("schema-snds");
     let docs = corpus.join("documentation-snds");
@@ -162,14 +144,14 @@ fn run(cfg: &Config) -> BoxResult<()> {
 
     // 1. Import timings, each run in a fresh data dir. `Hublot::open` of an empty dir installs
     // the bundled catalogue (itself an import): it is done first and not timed.
-    progress("import (a) schema-snds + documentation-snds");
+    common::progress("import (a) schema-snds + documentation-snds");
     let (times_a, rep_a, _) = time_imports(&paths_a, cfg.import_runs)?;
-    progress("import (b) schema-snds + documentation-snds + synthetic-snds");
+    common::progress("import (b) schema-snds + documentation-snds + synthetic-snds");
     let (times_b, rep_b, kept) = time_imports(&paths_b, cfg.import_runs)?;
     // Kept whole (not destructured) so that the Hublot is dropped before its directory.
     let hublot = &kept.hublot;
     let data_dir = &kept.dir;
-    progress("unchanged re-import of (b)");
+    common::progress("unchanged re-import of (b)");
     let mut times_c = Vec::new();
     for _ in 0..cfg.reimport_runs {
         let t = Instant::now();
@@ -189,14 +171,14 @@ fn run(cfg: &Config) -> BoxResult<()> {
     }
 
     // 2. Peak memory, each in a fresh process so that nothing else counts.
-    progress("peak memory (child processes)");
+    common::progress("peak memory (child processes)");
     let mem_a = child_peak(CHILD_IMPORT, None, &paths_a)?;
     let mem_b = child_peak(CHILD_IMPORT, None, &paths_b)?;
     let mem_s = child_peak(CHILD_SEARCH, Some(data_dir.path()), &[])?;
 
     // 3. Search latency and hits, on the (b) snapshot.
     let cases = make_cases(&queries);
-    progress(&format!(
+    common::progress(&format!(
         "Hublot search: {} cases × {} runs",
         cases.len(),
         cfg.search_runs
@@ -219,7 +201,7 @@ fn run(cfg: &Config) -> BoxResult<()> {
     let mut fts_path = PathBuf::new();
     let mut fts_rows = 0;
     for i in 0..cfg.fts_builds {
-        progress(&format!("FTS5 peer build {}/{}", i + 1, cfg.fts_builds));
+        common::progress(&format!("FTS5 peer build {}/{}", i + 1, cfg.fts_builds));
         fts_path = fts_dir.path().join(format!("peer-{i}.sqlite"));
         let (t, rows) = build_fts(&paths_b, &fts_path)?;
         fts_times.push(t);
@@ -229,9 +211,9 @@ fn run(cfg: &Config) -> BoxResult<()> {
         &fts_path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )?;
-    progress("FTS5 AND search");
+    common::progress("FTS5 AND search");
     let fts_and = measure(&cases, cfg.search_runs, |c| fts_search(&conn, c, false));
-    progress("FTS5 OR search");
+    common::progress("FTS5 OR search");
     let fts_or = measure(&cases, cfg.search_runs, |c| fts_search(&conn, c, true));
 
     // 5. Report.
@@ -280,8 +262,8 @@ fn run(cfg: &Config) -> BoxResult<()> {
             md,
             "| {label} | {} | {} | {} |",
             t.len(),
-            fmt_dur(min(t)),
-            fmt_dur(median(t))
+            fmt_dur(common::min(t)),
+            fmt_dur(common::median(t))
         )?;
     }
 
@@ -491,15 +473,15 @@ fn run(cfg: &Config) -> BoxResult<()> {
     writeln!(
         md,
         "| Hublot's reader (`ingest::read_sources`: table schemas, doc pages) | {n} | {} | {} | |",
-        fmt_dur(min(&reads)),
-        fmt_dur(median(&reads))
+        fmt_dur(common::min(&reads)),
+        fmt_dur(common::median(&reads))
     )?;
-    writeln!(md, "| FTS5 inserts in one transaction (code-list CSVs parsed as they stream) | {n} | {} | {} | {fts_rows} |", fmt_dur(min(&inserts)), fmt_dur(median(&inserts)))?;
+    writeln!(md, "| FTS5 inserts in one transaction (code-list CSVs parsed as they stream) | {n} | {} | {} | {fts_rows} |", fmt_dur(common::min(&inserts)), fmt_dur(common::median(&inserts)))?;
     writeln!(
         md,
         "| total | {n} | {} | {} | |",
-        fmt_dur(min(&totals)),
-        fmt_dur(median(&totals))
+        fmt_dur(common::min(&totals)),
+        fmt_dur(common::median(&totals))
     )?;
     writeln!(
         md,
@@ -518,7 +500,7 @@ fn run(cfg: &Config) -> BoxResult<()> {
                 ("fts5-or", &fts_or),
             ],
         )?;
-        progress(&format!("per-case timings written to {}", path.display()));
+        common::progress(&format!("per-case timings written to {}", path.display()));
     }
     print!("{md}");
     Ok(())
@@ -904,22 +886,6 @@ fn disk_size(p: &Path) -> u64 {
         .filter(|m| m.is_file())
         .map(|m| m.len())
         .sum()
-}
-
-fn progress(what: &str) {
-    eprintln!("[bench] {what}");
-}
-
-fn min(v: &[Duration]) -> Duration {
-    v.iter().copied().min().unwrap_or_default()
-}
-
-fn median(v: &[Duration]) -> Duration {
-    let mut v = v.to_vec();
-    v.sort();
-    v.get(v.len().saturating_sub(1) / 2)
-        .copied()
-        .unwrap_or_default()
 }
 
 /// Nearest-rank percentile of sorted samples.

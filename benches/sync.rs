@@ -90,24 +90,6 @@ fn main() {
     }
 }
 
-/// The corpus, `../shared/corpus` from the crate root (or `$HUBLOT_CORPUS`).
-fn corpus_dir() -> BoxResult<PathBuf> {
-    let dir = std::env::var_os("HUBLOT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    for sub in ["schema-snds", "documentation-snds"] {
-        if !dir.join(sub).is_dir() {
-            return Err(format!(
-                "the real corpus is missing: expected {} (with schema-snds/ and documentation-snds/). \
-                 The benchmark only runs against the real data; set HUBLOT_CORPUS to use another copy.",
-                dir.join(sub).display()
-            )
-            .into());
-        }
-    }
-    Ok(dir.canonicalize()?)
-}
-
 // ---------------------------------------------------------------------------------------------
 // What one run measures.
 
@@ -159,7 +141,7 @@ struct Session {
 }
 
 fn run(cfg: &Config) -> BoxResult<()> {
-    let corpus = corpus_dir()?;
+    let corpus = common::corpus_dir(&["schema-snds", "documentation-snds"])?;
     let load_start = common::loadavg();
     let date = hublot::now_rfc3339();
     let work = tempfile::Builder::new()
@@ -167,12 +149,12 @@ fn run(cfg: &Config) -> BoxResult<()> {
         .tempdir()?;
 
     // The one-file change edits a page, so the snapshot is published from a copy.
-    progress("copying documentation-snds");
+    common::progress("copying documentation-snds");
     let docs = work.path().join("documentation-snds");
     copy_tree(&corpus.join("documentation-snds"), &docs)?;
     let sources = vec![corpus.join("schema-snds"), docs.clone()];
     let out = work.path().join("published").join("snds");
-    progress("publishing the snapshot (snapshot build)");
+    common::progress("publishing the snapshot (snapshot build)");
     let t = Instant::now();
     let published = publish(&sources, &out)?;
     let publish_time = t.elapsed();
@@ -198,8 +180,8 @@ fn run(cfg: &Config) -> BoxResult<()> {
     let url = server.base.clone();
     let curl = curl_version();
     match &curl {
-        Ok(v) => progress(&format!("peer: {v}")),
-        Err(why) => progress(&format!("peer skipped: {why}")),
+        Ok(v) => common::progress(&format!("peer: {v}")),
+        Err(why) => common::progress(&format!("peer skipped: {why}")),
     }
 
     let mut full: Vec<FullSync> = Vec::new();
@@ -213,19 +195,19 @@ fn run(cfg: &Config) -> BoxResult<()> {
         let curl_first = i % 2 == 1;
         let manifest = Manifest::read(&out)?;
         if curl_first && curl.is_ok() {
-            progress(&format!("{n}: curl"));
+            common::progress(&format!("{n}: curl"));
             curls.push(curl_fetch(&url, &manifest, &server)?);
         }
-        progress(&format!("{n}: Hublot full sync (fresh data dir)"));
+        common::progress(&format!("{n}: Hublot full sync (fresh data dir)"));
         let (f, session) = hublot_full(&url, &manifest, &server)?;
         full.push(f);
         if !curl_first && curl.is_ok() {
-            progress(&format!("{n}: curl"));
+            common::progress(&format!("{n}: curl"));
             curls.push(curl_fetch(&url, &manifest, &server)?);
         }
-        progress(&format!("{n}: unchanged re-sync"));
+        common::progress(&format!("{n}: unchanged re-sync"));
         unchanged.push(resync_unchanged(&session.hublot, &url, &server)?);
-        progress(&format!("{n}: one-file change"));
+        common::progress(&format!("{n}: one-file change"));
         one.push(one_file_change(
             &session.hublot,
             &url,
@@ -1100,8 +1082,8 @@ fn row(md: &mut String, label: &str, v: &[Duration], notes: &str) -> BoxResult<(
         md,
         "| {label} | {} | {} | {} | {notes} |",
         v.len(),
-        fmt_dur(min(v)),
-        fmt_dur(median(v))
+        fmt_dur(common::min(v)),
+        fmt_dur(common::median(v))
     )?;
     Ok(())
 }
@@ -1127,7 +1109,7 @@ fn target_row(
     v: &[Duration],
     outcome: &str,
 ) -> BoxResult<()> {
-    let med = median(v);
+    let med = common::median(v);
     let met = match target {
         Some(t) if med <= t => "yes",
         Some(_) => "**no**",
@@ -1137,26 +1119,10 @@ fn target_row(
         md,
         "| {label} | {target_text} | {} | {} | {} | {met} | {outcome} |",
         v.len(),
-        fmt_dur(min(v)),
+        fmt_dur(common::min(v)),
         fmt_dur(med)
     )?;
     Ok(())
-}
-
-fn progress(what: &str) {
-    eprintln!("[bench] {what}");
-}
-
-fn min(v: &[Duration]) -> Duration {
-    v.iter().copied().min().unwrap_or_default()
-}
-
-fn median(v: &[Duration]) -> Duration {
-    let mut v = v.to_vec();
-    v.sort();
-    v.get(v.len().saturating_sub(1) / 2)
-        .copied()
-        .unwrap_or_default()
 }
 
 fn fmt_dur(d: Duration) -> String {

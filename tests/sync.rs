@@ -378,13 +378,6 @@ fn req(url: &str) -> SyncRequest {
     }
 }
 
-/// The active snapshot, its bytes, and a user setting, to compare after a failure.
-fn open(dir: &Path) -> Hublot {
-    let h = Hublot::open(Some(dir.to_path_buf())).unwrap();
-    h.set_setting("ui.lang", "fr").unwrap();
-    h
-}
-
 /// The manifest's largest files, for fault injection.
 fn largest_files(root: &Path, n: usize) -> Vec<String> {
     let m = Manifest::read(root).unwrap();
@@ -402,7 +395,7 @@ fn largest_files(root: &Path, n: usize) -> Vec<String> {
 fn first_sync_resync_one_changed_file_and_rollback() {
     let (root, server) = serve_copy(corpus_snapshot());
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let m = Manifest::read(root.path()).unwrap();
     let distinct: HashSet<&str> = m.files.iter().map(|f| f.sha256.as_str()).collect();
 
@@ -522,7 +515,7 @@ fn first_sync_resync_one_changed_file_and_rollback() {
 fn retries_500s_timeouts_and_resumes_a_dropped_file() {
     let (root, server) = serve_copy(signed_docs_snapshot().0.as_path());
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let big = largest_files(root.path(), 3);
     {
         let mut f = server.faults();
@@ -569,7 +562,7 @@ fn retries_500s_timeouts_and_resumes_a_dropped_file() {
 fn failures_keep_the_previous_snapshot_byte_identical() {
     let (root, server) = serve_copy(corpus_snapshot());
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let b = common::before(&h);
     let big = largest_files(root.path(), 1)[0].clone();
     let url = server.url();
@@ -722,7 +715,7 @@ fn signatures_are_checked_when_a_key_is_pinned() {
     let (src, public) = signed_docs_snapshot();
     let (root, server) = serve_copy(src);
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let b = common::before(&h);
     let url = server.url();
     let with_key = |k: &str| SyncRequest {
@@ -958,7 +951,7 @@ fn an_archive_source_syncs_and_then_is_up_to_date() {
     let server = Server::start(&www);
     let url = format!("{}/snap/docs.tar.gz", server.base);
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let r = h.sync(&req(&url)).unwrap();
     let n = common::files(&tree, "md").len() as u64;
     match r.outcome {
@@ -1008,7 +1001,7 @@ fn snapshot_build_writes_a_verifiable_manifest() {
 fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
     let (_t, server) = serve_copy(corpus_snapshot());
     let data = tempfile::tempdir().unwrap();
-    let h = open(data.path());
+    let h = common::open_fr(data.path());
     let b = common::before(&h);
     drop(h);
     let bin = env!("CARGO_BIN_EXE_hublot");
@@ -1030,7 +1023,7 @@ fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
         let finished = child.try_wait().unwrap().is_some();
         child.kill().ok(); // SIGKILL on Unix
         child.wait().unwrap();
-        let h = open(data.path());
+        let h = common::open_fr(data.path());
         if finished || h.snapshot().unwrap().id != b.id {
             // The swap of `current` had happened: the new snapshot must then be whole.
             let s = h.stats().unwrap();
@@ -1054,7 +1047,7 @@ fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let h = open(data.path());
+    let h = common::open_fr(data.path());
     let s = h.stats().unwrap();
     assert!(
         s.tables > 100 && s.docs > 100,
@@ -1110,7 +1103,7 @@ fn background_sync_reports_progress_refuses_a_second_cancels_then_completes() {
     use hublot::jobs::JobState;
     let (_t, server) = serve_copy(corpus_snapshot());
     let d = common::data_dir();
-    let h = open(d.path());
+    let h = common::open_fr(d.path());
     let b = common::before(&h);
     assert_eq!(h.sync_progress().unwrap().state, JobState::Idle);
 
@@ -1185,7 +1178,7 @@ fn background_sync_reports_progress_refuses_a_second_cancels_then_completes() {
 #[test]
 fn one_writer_at_a_time_per_data_directory() {
     let d = common::data_dir();
-    let h = open(d.path());
+    let h = common::open_fr(d.path());
     let b = common::before(&h);
     // Another writer (another process, or another thread here: the lock is an flock on its
     // own open file) holds the data directory.

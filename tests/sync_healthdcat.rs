@@ -196,12 +196,6 @@ fn req(source: &str) -> SyncRequest {
     }
 }
 
-fn open(dir: &Path) -> Hublot {
-    let h = Hublot::open(Some(dir.to_path_buf())).unwrap();
-    h.set_setting("ui.lang", "fr").unwrap();
-    h
-}
-
 fn base_ids(h: &Hublot) -> BTreeSet<String> {
     h.overview()
         .unwrap()
@@ -243,7 +237,7 @@ fn a_paged_turtle_collection_syncs_then_is_up_to_date_then_resyncs_when_page_one
     let server = Server::start();
     server.serve_turtle_collection();
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let bundled = h.snapshot().unwrap().id;
     let start = server.url("/catalog.ttl?page=1");
 
@@ -340,7 +334,7 @@ fn without_validators_the_same_first_page_is_up_to_date_in_one_request() {
     server.etags.store(false, Ordering::SeqCst);
     server.serve_turtle_collection();
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let start = server.url("/catalog.ttl?page=1");
     updated(&h.sync(&req(&start)).unwrap());
     let first = h.snapshot().unwrap().id;
@@ -368,7 +362,7 @@ fn json_ld_without_an_extension_is_read_by_its_content_type() {
         server.fixture("sync-catalogue-page2.jsonld"),
     );
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
 
     // Without the prefix, a URL without an RDF extension is a Hublot snapshot's base URL.
     let b = common::before(&h);
@@ -428,7 +422,7 @@ fn plain_http_to_a_remote_host_is_refused_at_the_next_page() {
         .replace("https://dcat.example.org", &server.base);
     server.put("/catalog.ttl?page=1", Some("text/turtle"), page1);
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let b = common::before(&h);
     let start = server.url("/catalog.ttl?page=1");
 
@@ -460,7 +454,7 @@ fn a_page_loop_or_too_many_pages_is_an_error_naming_the_pages() {
     );
     server.put("/catalog.ttl?page=2", Some("text/turtle"), looping);
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let b = common::before(&h);
     let (p1, p2) = (
         server.url("/catalog.ttl?page=1"),
@@ -501,7 +495,7 @@ fn a_malformed_page_fails_with_its_url_and_line_and_keeps_the_active_snapshot() 
     let server = Server::start();
     server.serve_turtle_collection();
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let start = server.url("/catalog.ttl?page=1");
     updated(&h.sync(&req(&start)).unwrap());
     let b = common::before(&h);
@@ -561,7 +555,7 @@ fn progress_is_reported_and_cancel_stops_between_pages() {
     let server = Server::start();
     server.serve_turtle_collection();
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let b = common::before(&h);
     let start = server.url("/catalog.ttl?page=1");
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
@@ -620,7 +614,7 @@ fn progress_is_reported_and_cancel_stops_between_pages() {
 #[test]
 fn a_local_record_file_is_imported_in_place() {
     let dir = common::data_dir();
-    let h = open(dir.path());
+    let h = common::open_fr(dir.path());
     let record = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/healthdcat/registre-cardiopathies.ttl");
     let r = h.sync(&req(&record.display().to_string())).unwrap();

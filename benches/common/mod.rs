@@ -1,4 +1,50 @@
-//! What both bench binaries print about the machine they ran on.
+//! What both bench binaries share: where the corpus is, the machine they ran on, progress
+//! lines and the summary statistics.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// `../shared/corpus` (or `HUBLOT_CORPUS`), with each of `subs` in it: the benches only run
+/// against the real data, and say so when it is missing.
+pub fn corpus_dir(subs: &[&str]) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let dir = std::env::var_os("HUBLOT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    for sub in subs {
+        if !dir.join(sub).is_dir() {
+            return Err(format!(
+                "the real corpus is missing: expected {} (with {}). The benchmark only runs \
+                 against the real data; set HUBLOT_CORPUS to use another copy.",
+                dir.join(sub).display(),
+                subs.iter()
+                    .map(|s| format!("{s}/"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+            .into());
+        }
+    }
+    Ok(dir.canonicalize()?)
+}
+
+/// A progress line on stderr (the report goes to stdout).
+pub fn progress(what: &str) {
+    eprintln!("[bench] {what}");
+}
+
+/// The smallest sample.
+pub fn min(v: &[Duration]) -> Duration {
+    v.iter().copied().min().unwrap_or_default()
+}
+
+/// The median sample (the lower one of an even count).
+pub fn median(v: &[Duration]) -> Duration {
+    let mut v = v.to_vec();
+    v.sort();
+    v.get(v.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or_default()
+}
 
 /// Cores, CPU model, RAM, OS and architecture, for the report's header.
 pub fn machine() -> String {

@@ -23,6 +23,9 @@ thread_local! {
 #[derive(Debug)]
 pub struct WriteLock {
     file: Option<std::fs::File>,
+    // Not `Send`: the re-entrancy flag is per thread, so the guard must be dropped where it
+    // was taken.
+    _thread: std::marker::PhantomData<*const ()>,
 }
 
 impl Drop for WriteLock {
@@ -88,7 +91,10 @@ impl DataDir {
     /// sync may call import.
     pub fn write_lock(&self) -> Result<WriteLock> {
         if HELD.with(|h| h.get()) {
-            return Ok(WriteLock { file: None });
+            return Ok(WriteLock {
+                file: None,
+                _thread: std::marker::PhantomData,
+            });
         }
         let path = self.root.join("write.lock");
         let file = std::fs::OpenOptions::new()
@@ -109,7 +115,10 @@ impl DataDir {
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
         }
         HELD.with(|h| h.set(true));
-        Ok(WriteLock { file: Some(file) })
+        Ok(WriteLock {
+            file: Some(file),
+            _thread: std::marker::PhantomData,
+        })
     }
 
     /// The active snapshot id, if any (and if its directory exists).

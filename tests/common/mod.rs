@@ -86,6 +86,14 @@ pub fn tree_digest(root: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// Opens the data directory `dir` (installing the bundled catalogue when it is empty) and sets
+/// the user setting `ui.lang` to `fr`, which [`assert_unchanged`] checks survives.
+pub fn open_fr(dir: &Path) -> hublot::Hublot {
+    let h = hublot::Hublot::open(Some(dir.to_path_buf())).unwrap();
+    h.set_setting("ui.lang", "fr").unwrap();
+    h
+}
+
 /// The active snapshot and its bytes, to compare after a failure.
 pub struct Before {
     pub id: String,
