@@ -790,6 +790,18 @@ impl Hublot {
     }
 }
 
+/// Who asks: the front end an operation is called from. Local front ends (the CLI, the desktop
+/// app) may name files of this machine; a network client (`hublot serve`) may not, and its
+/// limits are clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Caller {
+    /// The command line or the desktop app, run by the user on this machine.
+    Local,
+    /// A client of `hublot serve`, which may be any page of any site the browser opened.
+    Network,
+}
+
 /// How an operation may be reached by a front end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -83,6 +83,15 @@ pub enum Error {
     /// Another import or sync is writing this data directory (this process or another one).
     #[error("busy: {0}")]
     Busy(String),
+    /// A request is larger than Hublot accepts (a query, a body, a file): it is refused whole.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// Too much work is already running (searches at once): try again in a moment.
+    #[error("overloaded: {0}")]
+    Overloaded(String),
+    /// The operation is not open to this caller (a network client asking for a local path).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// SQLite failed.
     #[error("database {path}: {source}")]
     Sqlite {
@@ -104,6 +113,29 @@ pub enum Error {
     },
 }
 
+/// The error answer of every front end: `{"ok": false, "error": message, "status": N}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ErrorBody {
+    /// Always false: tells an error body from an answer.
+    pub ok: bool,
+    /// What went wrong, for people: what failed, where, and what to do.
+    pub error: String,
+    /// The HTTP-like status (400 bad request, 403 forbidden, 404 not found, 409 busy, 413 too
+    /// large, 503 overloaded, 500 otherwise).
+    pub status: u16,
+}
+
+impl ErrorBody {
+    /// An error body with this status and message.
+    pub fn new(status: u16, error: impl Into<String>) -> Self {
+        ErrorBody {
+            ok: false,
+            error: error.into(),
+            status,
+        }
+    }
+}
+
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -115,9 +147,18 @@ impl Error {
         match self {
             Error::NotFound(_) => 404,
             Error::Invalid(_) => 400,
+            Error::Forbidden(_) => 403,
             Error::Busy(_) => 409,
+            Error::TooLarge(_) => 413,
+            Error::Overloaded(_) => 503,
             _ => 500,
         }
+    }
+
+    /// The one error body every front end answers (HTTP API, desktop app):
+    /// `{"ok": false, "error": message, "status": N}`.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody::new(self.status(), self.to_string())
     }
 
     /// An I/O error on `path`.

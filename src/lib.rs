@@ -40,7 +40,7 @@ pub mod store;
 pub mod sync;
 
 pub use api::{Hublot, ImportReport, ImportRequest, Record};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorBody, Result};
 pub use search::{SearchHit, SearchRequest, SearchResponse};
 pub use store::Stats;
 
