@@ -13,9 +13,10 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use ts_rs::TS;
 
 /// What a built snapshot says about itself (`manifest.json` in its directory).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SnapshotInfo {
     /// Snapshot id (directory name).
     pub id: String,

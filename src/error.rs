@@ -2,6 +2,7 @@
 //! (file, line, field, URL) so that every front end can tell the user what to fix.
 
 use std::path::PathBuf;
+use ts_rs::TS;
 
 /// Everything that can go wrong in the Hublot core.
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +115,7 @@ pub enum Error {
 }
 
 /// The error answer of every front end: `{"ok": false, "error": message, "status": N}`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, TS)]
 pub struct ErrorBody {
     /// Always false: tells an error body from an answer.
     pub ok: bool,

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use ts_rs::TS;
 
 /// Where the background sync is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
     /// No sync started since this process opened the data directory.
@@ -28,7 +29,7 @@ pub enum JobState {
 }
 
 /// Answer of `sync.start`, `sync.progress` and `sync.cancel`: the current (or last) sync.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SyncJob {
     /// Increases with every sync started by this process (0: none yet).
     pub id: u64,

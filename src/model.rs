@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
 /// Text for people, in French (always) and English (when we have it).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Text {
     /// French text.
     #[serde(default)]
@@ -37,7 +38,7 @@ impl Text {
 }
 
 /// An organisation (producer, publisher).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Org {
     /// Its name.
     pub name: String,
@@ -47,7 +48,7 @@ pub struct Org {
 }
 
 /// A web link with a label.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Link {
     /// What the link is.
     pub title: Text,
@@ -56,7 +57,7 @@ pub struct Link {
 }
 
 /// Period covered by a base.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Period {
     /// First year (or date) covered.
     #[serde(default)]
@@ -70,7 +71,7 @@ pub struct Period {
 }
 
 /// How a base can be accessed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Access {
     /// Route codes (`cesrees-cnil`, `mr-004`, `egb-simplified`, `open-data`…).
     #[serde(default)]
@@ -81,7 +82,7 @@ pub struct Access {
 }
 
 /// A base of the catalogue (SNDS component, cohort, registry, warehouse…).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Base {
     /// Stable identifier, a slug (`dcir`, `pmsi-mco`).
     pub id: String,
@@ -138,7 +139,7 @@ pub struct Base {
 }
 
 /// A link from some columns of one table to another table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ForeignKey {
     /// Columns of this table.
     pub fields: Vec<String>,
@@ -149,7 +150,7 @@ pub struct ForeignKey {
 }
 
 /// A link from a variable to a code list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CodeListRef {
     /// The code list (`IR_SEX_V`).
     pub name: String,
@@ -158,7 +159,7 @@ pub struct CodeListRef {
 }
 
 /// A column of a table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Variable {
     /// Its name (`BEN_NIR_PSA`).
     pub name: String,
@@ -189,7 +190,7 @@ pub struct Variable {
 }
 
 /// A table of a base.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Table {
     /// Its name (`ER_PRS_F`).
     pub name: String,
@@ -215,7 +216,7 @@ pub struct Table {
 }
 
 /// A code list (nomenclature): its description; its rows live apart.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Nomenclature {
     /// Its name (`IR_SEX_V`).
     pub name: String,
@@ -234,7 +235,7 @@ pub struct Nomenclature {
 }
 
 /// One row of a code list.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Code {
     /// The code (`I21`).
     pub code: String,
@@ -245,7 +246,7 @@ pub struct Code {
 }
 
 /// A page of documentation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct DocPage {
     /// Path relative to the documentation root, `/`-separated.
     pub path: String,

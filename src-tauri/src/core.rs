@@ -1,7 +1,9 @@
 //! The core, opened once per process and reached by the one `call` command.
 
-use hublot::Hublot;
-use serde_json::{json, Value};
+use hublot::api::{Answer, Caller, Input};
+use hublot::{ErrorBody, Hublot};
+use serde_json::value::RawValue;
+use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -45,32 +47,34 @@ impl Core {
     }
 
     /// The core, opened; whoever comes first opens it, the others wait for that opening.
-    fn get(&self) -> Result<&Hublot, Value> {
+    fn get(&self) -> Result<&Hublot, ErrorBody> {
         self.hublot
             .get_or_init(|| Hublot::open(self.root.clone()).map_err(|e| e.to_string()))
             .as_ref()
-            .map_err(|e| json!({"ok": false, "status": 500, "error": e}))
+            .map_err(|e| ErrorBody::new(500, e.clone()))
     }
 }
 
-/// The one command of the app: runs the operation `op` of the core API with `args`. Errors
-/// have the HTTP API's body, `{"ok": false, "error", "status"}`, so the UI handles both alike.
-/// Every operation is open to the app, local-only ones included (`hublot::api::Access`): the
-/// window shows only the app's own pages (see `links`).
+/// The one command of the app: runs the operation `op` of the core's table with `args`, as the
+/// HTTP API does, and answers the same JSON; errors are the core's one body
+/// (`{"ok": false, "error", "status"}`), so the UI handles both alike. The app is a local
+/// caller: local-only operations are open to it (`hublot::api::Access`), and the window shows
+/// only the app's own pages (see `links`).
 #[tauri::command]
 pub async fn call(
     core: tauri::State<'_, Core>,
     op: String,
     args: Option<Value>,
-) -> Result<Value, Value> {
+) -> Result<Box<RawValue>, ErrorBody> {
     let core = core.inner().clone();
     tauri::async_runtime::spawn_blocking(move || {
         core.get()?
-            .call(&op, args.unwrap_or_else(|| json!({})))
-            .map_err(|e| json!({"ok": false, "status": e.status(), "error": e.to_string()}))
+            .call_as(Caller::Local, &op, Input::Json(args.unwrap_or(Value::Null)))
+            .map(Answer::into_raw)
+            .map_err(|e| e.body())
     })
     .await
-    .map_err(|e| json!({"ok": false, "status": 500, "error": e.to_string()}))?
+    .map_err(|e| ErrorBody::new(500, e.to_string()))?
 }
 
 #[cfg(test)]

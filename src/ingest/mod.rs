@@ -25,9 +25,10 @@ use nomenclature_csv::CodeListSource;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 
 /// What kind of source a path is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// A Hublot snapshot (manifest + files).
@@ -43,7 +44,7 @@ pub enum SourceKind {
 }
 
 /// What one source contributed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SourceReport {
     /// The path as given.
     pub path: String,
@@ -64,7 +65,7 @@ pub struct SourceReport {
 }
 
 /// A table described by more than one source.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct MergeNote {
     /// The table.
     pub table: String,

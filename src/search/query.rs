@@ -11,37 +11,45 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+use ts_rs::TS;
 
 /// A search, as the CLI, the HTTP API and the app ask for it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SearchRequest {
     /// What was typed.
     pub q: String,
     /// Only this kind (`base`, `table`, `variable`, `nomenclature`, `code`, `doc`).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub kind: Option<String>,
     /// Only this base (slug).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub base: Option<String>,
     /// Only this domain (`produit`).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub produit: Option<String>,
     /// Only this table.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub table: Option<String>,
     /// Only this code list (codes and variables using it).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub nomenclature: Option<String>,
     /// How many hits (default 20, at most 500).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub limit: Option<usize>,
     /// Do not collapse a variable name present in several tables into one hit.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub no_group: bool,
 }
 
 /// One hit.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 pub struct SearchHit {
     /// Kind of document.
     pub kind: String,
@@ -84,7 +92,7 @@ pub struct SearchHit {
 }
 
 /// A facet value, ready to show.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 pub struct Facet {
     /// The value (`table`).
     pub value: String,
@@ -95,7 +103,7 @@ pub struct Facet {
 }
 
 /// The answer to a search.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SearchResponse {
     /// The query as typed.
     pub query: String,

@@ -1,7 +1,8 @@
 //! `hublot serve`: the core API over HTTP (axum), and the web UI beside it.
 //!
-//! Every operation of [`crate::api::Hublot::call`] is reachable as `/api/<op>` (GET with query
-//! parameters for reads, POST with a JSON body for everything), and every page of the UI has a
+//! Every operation of the core's table ([`crate::api::operations`]) that is not local-only is
+//! reachable as `/api/<op>` (GET with query parameters for reads, POST with a JSON body for
+//! everything), and every page of the UI has a
 //! friendlier JSON twin (`/api/search`, `/api/tables/{name}`, `/api/docs/{path…}` …), listed
 //! with their operations in `docs/http-api.md`. The built UI (`ui/dist`) is served from a
 //! directory on disk (see `docs/decisions/0002-serve-ui-from-disk.md`).
@@ -35,7 +36,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use crate::api::check_id;
-pub use routes::{params_to_args, ApiError};
+pub use routes::{ApiError, MAX_BODY_BYTES, MAX_QUERY_BYTES};
 pub use ui_files::find_ui_dir;
 
 /// The Content-Security-Policy sent with every response: only this origin, no inline script or
@@ -123,25 +124,29 @@ pub fn router(hublot: Arc<Hublot>, ui_dir: Option<PathBuf>, loopback_only: bool)
         ui_dir,
         loopback_only,
     };
-    routes::api_router()
+    routes::api_router(state.clone())
         .fallback(ui_files::serve_ui)
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(middleware::map_response(security_headers))
         .with_state(state)
 }
 
-/// Refuses requests addressed to another host name (DNS rebinding) when serving on loopback.
+/// Refuses requests without a `Host` (HTTP/1.1 requires one, and without it the same-origin
+/// checks have nothing to compare), and, when serving on loopback, requests addressed to another
+/// host name (DNS rebinding).
 async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(h) = req.headers().get(header::HOST) else {
+        return ApiError::new(StatusCode::BAD_REQUEST, "the request has no `Host` header")
+            .into_response();
+    };
     if s.loopback_only {
-        if let Some(h) = req.headers().get(header::HOST) {
-            let ok = h.to_str().map(is_loopback_host_header).unwrap_or(false);
-            if !ok {
-                return ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "this server answers only to localhost, 127.0.0.1 or [::1]",
-                )
-                .into_response();
-            }
+        let ok = h.to_str().map(is_loopback_host_header).unwrap_or(false);
+        if !ok {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "this server answers only to localhost, 127.0.0.1 or [::1]",
+            )
+            .into_response();
         }
     }
     next.run(req).await

@@ -1,296 +1,217 @@
-//! The `/api/` routes: the generic `/api/<op>` and the page-shaped twins of the UI's routes.
-//! Every route ends in [`Hublot::call`](crate::Hublot::call), so an endpoint answers exactly
-//! what the operation returns; errors share one body, `{"ok": false, "error", "status"}`.
+//! The `/api/` routes, all derived from the core's table of operations
+//! ([`crate::api::operations`]): `/api/<name>` for every operation, and the page-shaped twin
+//! (`/api/tables/{name}` …) of those that declare one. Every route ends in
+//! [`Hublot::call_as`](crate::Hublot::call_as) as a [`Caller::Network`], so an endpoint answers
+//! exactly what the operation returns, and errors share the core's one body
+//! ([`crate::ErrorBody`]).
+//!
+//! What a page of another site can make a browser send is refused here: a state-changing
+//! request must be a POST declared `application/json` (which no form and no `<img>` can send),
+//! from this origin; a cross-site subresource request (`Sec-Fetch-Site: cross-site`, an
+//! `<img src=…/api/search?q=…>`) is refused before anything runs.
 
 use super::AppState;
-use axum::body::{to_bytes, Bytes};
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use crate::api::{Access, Answer, Caller, Input, Operation};
+use crate::ErrorBody;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{json, Map, Value};
+use axum::routing::{get, MethodRouter};
+use axum::Router;
 
-/// The one error body of the HTTP API: `{"ok": false, "error": message, "status": N}`.
+/// Largest POST body accepted: arguments are small (a search, a setting, a list of URLs).
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// Largest query string accepted, path parameters included.
+pub const MAX_QUERY_BYTES: usize = 16 << 10;
+
+/// An error of the HTTP API, answered as the core's one error body
+/// (`{"ok": false, "error": message, "status": N}`).
 #[derive(Debug, Clone)]
-pub struct ApiError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// What went wrong, for people.
-    pub message: String,
-}
+pub struct ApiError(ErrorBody);
 
 impl ApiError {
     /// An error with this status and message.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            message: message.into(),
-        }
+        ApiError(ErrorBody::new(status.as_u16(), message.into()))
     }
-    fn bad(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
+
+    /// Its status.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
 impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> Self {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        ApiError::new(status, e.to_string())
+        ApiError(e.body())
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"ok": false, "error": self.message, "status": self.status.as_u16()});
-        let mut res = (self.status, Json(body)).into_response();
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        let status = self.status();
+        let body = serde_json::to_vec(&self.0).expect("error bodies serialise");
+        let mut res = (status, body).into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         res
     }
 }
 
 type ApiResult = Result<Response, ApiError>;
 
-// Which operations are answered to GET (reads), to POST only (writes, so that a link or an
-// `<img>` cannot change anything) or not at all (local-only) is the core's word:
-// `crate::api::access`.
-use crate::api::Access;
-
-/// Query parameters that are numbers, and that are booleans, in every operation's request.
-const NUMBER_PARAMS: &[&str] = &["limit", "offset"];
-const BOOL_PARAMS: &[&str] = &["no_group", "force"];
-/// Query parameters as JSON arguments: `limit` and `offset` are numbers, `no_group` and
-/// `force` booleans, everything else a string. An empty value is no value.
-pub fn params_to_args(params: &[(String, String)]) -> Result<Map<String, Value>, ApiError> {
-    let mut m = Map::new();
-    for (k, v) in params {
-        if v.is_empty() && !BOOL_PARAMS.contains(&k.as_str()) {
-            continue;
-        }
-        let val =
-            if NUMBER_PARAMS.contains(&k.as_str()) {
-                Value::from(v.trim().parse::<u64>().map_err(|_| {
-                    ApiError::bad(format!("`{k}` must be a whole number, not `{v}`"))
-                })?)
-            } else if BOOL_PARAMS.contains(&k.as_str()) {
-                match v.as_str() {
-                    "" | "1" | "true" | "yes" => Value::Bool(true),
-                    "0" | "false" | "no" => Value::Bool(false),
-                    _ => {
-                        return Err(ApiError::bad(format!(
-                            "`{k}` must be true or false, not `{v}`"
-                        )))
-                    }
-                }
-            } else {
-                Value::String(v.clone())
-            };
-        m.insert(k.clone(), val);
-    }
-    Ok(m)
-}
-
-/// Runs one operation on a blocking thread and answers its JSON.
-async fn call(s: &AppState, op: &str, args: Value) -> ApiResult {
-    crate::api::check_args(&args)?;
+/// Runs one operation on a blocking thread, as a network caller, and answers it: JSON as the
+/// core serialised it, a file as itself.
+async fn call(s: &AppState, op: &'static str, input: Input) -> ApiResult {
     let h = s.hublot.clone();
-    let op_owned = op.to_string();
-    let body = tokio::task::spawn_blocking(move || -> crate::Result<Vec<u8>> {
-        if op_owned == "search.query" {
-            // Serialised from the struct, as `hublot search --json` does: going through
-            // `serde_json::Value` would widen the f32 scores and print other digits.
-            let req: crate::SearchRequest = serde_json::from_value(args)
-                .map_err(|e| crate::Error::Invalid(format!("search.query: {e}")))?;
-            return Ok(serde_json::to_vec(&h.search(&req)?).expect("serialises"));
-        }
-        Ok(serde_json::to_vec(&h.call(&op_owned, args)?).expect("serialises"))
-    })
-    .await
-    .map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("{op} failed: {e}"),
-        )
-    })??;
-    Ok(json_bytes(body))
-}
-
-fn json_bytes(body: Vec<u8>) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    res
-}
-
-fn ok_json(v: Value) -> Response {
-    json_bytes(serde_json::to_vec(&v).expect("serialises"))
-}
-
-type Params = Query<Vec<(String, String)>>;
-
-fn with(params: &[(String, String)], extra: &[(&str, &str)]) -> Result<Value, ApiError> {
-    let mut m = params_to_args(params)?;
-    for (k, v) in extra {
-        m.insert((*k).to_string(), Value::String((*v).to_string()));
-    }
-    Ok(Value::Object(m))
-}
-
-// --- page-shaped routes ---------------------------------------------------------------------
-
-async fn search(State(s): State<AppState>, Query(p): Params) -> ApiResult {
-    call(&s, "search.query", with(&p, &[])?).await
-}
-async fn overview(State(s): State<AppState>) -> ApiResult {
-    call(&s, "catalogue.overview", json!({})).await
-}
-async fn stats(State(s): State<AppState>) -> ApiResult {
-    call(&s, "catalogue.stats", json!({})).await
-}
-async fn bases(State(s): State<AppState>) -> ApiResult {
-    let h = s.hublot.clone();
-    let o = tokio::task::spawn_blocking(move || h.overview())
+    let answer = tokio::task::spawn_blocking(move || h.call_as(Caller::Network, op, input))
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
-    Ok(ok_json(serde_json::to_value(o.bases).expect("serialises")))
-}
-async fn base(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    call(&s, "base.get", json!({ "id": id })).await
-}
-async fn tables(State(s): State<AppState>, Query(p): Params) -> ApiResult {
-    call(&s, "table.list", with(&p, &[])?).await
-}
-async fn table(State(s): State<AppState>, Path(name): Path<String>) -> ApiResult {
-    call(&s, "table.get", json!({ "name": name })).await
-}
-async fn variable(
-    State(s): State<AppState>,
-    Path((table, name)): Path<(String, String)>,
-) -> ApiResult {
-    call(&s, "variable.get", json!({ "table": table, "name": name })).await
-}
-async fn nomenclature(
-    State(s): State<AppState>,
-    Path(name): Path<String>,
-    Query(p): Params,
-) -> ApiResult {
-    call(&s, "nomenclature.get", with(&p, &[("name", &name)])?).await
-}
-async fn code(State(s): State<AppState>, Path((list, code)): Path<(String, String)>) -> ApiResult {
-    call(
-        &s,
-        "code.get",
-        json!({ "nomenclature": list, "code": code }),
-    )
-    .await
-}
-async fn docs(State(s): State<AppState>) -> ApiResult {
-    call(&s, "doc.list", json!({})).await
-}
-async fn doc(State(s): State<AppState>, Path(path): Path<String>) -> ApiResult {
-    call(&s, "doc.get", json!({ "path": path })).await
-}
-async fn record(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    call(&s, "record.show", json!({ "id": id })).await
-}
-async fn settings_get(State(s): State<AppState>) -> ApiResult {
-    call(&s, "settings.get", json!({})).await
-}
-async fn settings_set(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let args = json_body(&headers, &body)?;
-    call(&s, "settings.set", args).await?;
-    call(&s, "settings.get", json!({})).await
-}
-async fn version() -> ApiResult {
-    Ok(ok_json(json!({
-        "name": "hublot",
-        "version": env!("CARGO_PKG_VERSION"),
-        "snapshot_format": crate::SNAPSHOT_FORMAT_VERSION,
-        "catalogue_schema": crate::store::CATALOGUE_SCHEMA_VERSION,
-        "index_format": crate::search::INDEX_FORMAT_VERSION,
-    })))
-}
-async fn snapshot(State(s): State<AppState>) -> ApiResult {
-    let h = s.hublot.clone();
-    let (info, dir) = tokio::task::spawn_blocking(move || {
-        h.snapshot()
-            .map(|i| (i, h.data_dir().display().to_string()))
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("{op} failed: {e}"),
+            )
+        })??;
+    Ok(match answer {
+        Answer::Json(raw) => {
+            let mut res = String::from(Box::<str>::from(raw)).into_response();
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            res
+        }
+        Answer::File(d) => {
+            let mut res = d.bytes.into_response();
+            let h = res.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&d.media_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            // The name comes from the core; quotes and controls are dropped all the same.
+            let name: String = d
+                .filename
+                .chars()
+                .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+                .collect();
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
     })
-    .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
-    let mut v = serde_json::to_value(info).expect("serialises");
-    v["data_dir"] = Value::String(dir);
-    Ok(ok_json(v))
-}
-async fn operations() -> ApiResult {
-    let ops: Vec<Value> = crate::api::OPERATIONS
-        .iter()
-        .map(|(op, access)| {
-            let methods: Vec<&str> = match access {
-                Access::LocalOnly => vec![],
-                Access::Read => vec!["GET", "POST"],
-                Access::Write => vec!["POST"],
-            };
-            json!({"name": op, "path": format!("/api/{op}"), "methods": methods})
-        })
-        .collect();
-    Ok(ok_json(Value::Array(ops)))
 }
 
-// --- the generic route ----------------------------------------------------------------------
-
-fn check_op(op: &str) -> Result<(), ApiError> {
-    if crate::api::access(op) == Some(Access::LocalOnly) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            format!(
-                "`{op}` reads local files and is not served over HTTP; use the hublot command line"
-            ),
-        ));
+/// A query string as arguments, bounded.
+fn query_input(raw: Option<String>, path: Vec<(String, String)>) -> Result<Input, ApiError> {
+    let raw = raw.unwrap_or_default();
+    if raw.len() > MAX_QUERY_BYTES {
+        return Err(crate::Error::TooLarge(format!(
+            "the query string is {} bytes; at most {MAX_QUERY_BYTES} are accepted",
+            raw.len()
+        ))
+        .into());
     }
-    if crate::api::access(op).is_none() {
-        return Err(ApiError::new(
+    if path.is_empty() {
+        return Ok(Input::Query(raw));
+    }
+    // Path parameters are arguments of the same name and win over the query string.
+    let query: Vec<(String, String)> = serde_html_form::from_str(&raw)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("malformed query: {e}")))?;
+    let mut all = path;
+    let named: Vec<String> = all.iter().map(|(k, _)| k.clone()).collect();
+    all.extend(query.into_iter().filter(|(k, _)| !named.contains(k)));
+    let qs = serde_html_form::to_string(&all)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("malformed query: {e}")))?;
+    Ok(Input::Query(qs))
+}
+
+/// The route of a page-shaped twin: GET only, path parameters merged into the arguments.
+fn page_route(o: &'static Operation, has_params: bool) -> MethodRouter<AppState> {
+    if has_params {
+        get(
+            move |State(s): State<AppState>,
+                  Path(p): Path<Vec<(String, String)>>,
+                  RawQuery(q): RawQuery| async move {
+                call(&s, o.name, query_input(q, p)?).await
+            },
+        )
+    } else {
+        get(
+            move |State(s): State<AppState>, RawQuery(q): RawQuery| async move {
+                call(&s, o.name, query_input(q, Vec::new())?).await
+            },
+        )
+    }
+}
+
+fn find(op: &str) -> Result<&'static Operation, ApiError> {
+    crate::api::operation(op).ok_or_else(|| {
+        ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("no endpoint `/api/{op}` (see /api/-/operations)"),
-        ));
-    }
-    Ok(())
+            format!(
+                "no endpoint `/api/{}` (see /api/-/operations)",
+                op.escape_debug()
+            ),
+        )
+    })
 }
 
-async fn op_get(State(s): State<AppState>, Path(op): Path<String>, Query(p): Params) -> ApiResult {
-    check_op(&op)?;
-    if crate::api::access(&op) != Some(Access::Read) {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("`{op}` changes something: use POST with a JSON body"),
-        ));
-    }
-    call(&s, &op, with(&p, &[])?).await
+fn local_only(o: &Operation) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        format!(
+            "`{}` reads or writes files of this machine and is not served over HTTP; use the \
+             hublot command line or the desktop app",
+            o.name
+        ),
+    )
 }
 
-async fn op_post(
+async fn op_get(
     State(s): State<AppState>,
     Path(op): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    RawQuery(q): RawQuery,
 ) -> ApiResult {
-    check_op(&op)?;
-    let args = json_body(&headers, &body)?;
-    call(&s, &op, args).await
+    let o = find(&op)?;
+    match o.access {
+        Access::LocalOnly => Err(local_only(o)),
+        Access::Write => {
+            let mut res = ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("`{op}` changes something: use POST with a JSON body"),
+            )
+            .into_response();
+            res.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            Ok(res)
+        }
+        Access::Read => call(&s, o.name, query_input(q, Vec::new())?).await,
+    }
 }
 
-/// A POST body: empty means `{}`; otherwise it must be declared `application/json` (which a
-/// cross-site form cannot send) and be a JSON object.
-fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
+async fn op_post(State(s): State<AppState>, Path(op): Path<String>, req: Request) -> ApiResult {
+    let o = find(&op)?;
+    if o.access == Access::LocalOnly {
+        return Err(local_only(o));
     }
+    let (parts, body) = req.into_parts();
+    let input = json_body(&parts.headers, body).await?;
+    call(&s, o.name, input).await
+}
+
+/// A POST body. It must be declared `application/json`, even when empty: a form or a
+/// `fetch(…, {mode: 'no-cors'})` of another site can only send `text/plain`, form or multipart
+/// bodies, so this alone keeps them from changing anything. Empty means no argument.
+async fn json_body(headers: &HeaderMap, body: Body) -> Result<Input, ApiError> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -299,15 +220,96 @@ fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiError> {
     if !mime.eq_ignore_ascii_case("application/json") {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "the body must be JSON, sent with `Content-Type: application/json`",
+            "a POST must be sent with `Content-Type: application/json` (its body a JSON object \
+             of arguments, or empty)",
         ));
     }
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad(format!("the body is not valid JSON: {e}")))?;
-    if !v.is_object() {
-        return Err(ApiError::bad("the body must be a JSON object of arguments"));
+    let too_large = || {
+        ApiError::from(crate::Error::TooLarge(format!(
+            "the body is larger than {MAX_BODY_BYTES} bytes"
+        )))
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
     }
-    Ok(v)
+    let bytes = to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| too_large())?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Input::none());
+    }
+    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    if !v.is_object() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "the body must be a JSON object of arguments",
+        ));
+    }
+    Ok(Input::Json(v))
+}
+
+/// Refuses what a page of another site makes a browser send: any cross-site request to the API
+/// except following a link (a top-level GET navigation), and any request that is not a GET
+/// whose `Origin` is not this server (or, on loopback, another loopback origin such as the UI's
+/// development server).
+async fn same_origin(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let h = req.headers();
+    let value = |name: &str| {
+        h.get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let site = value("sec-fetch-site");
+    let mode = value("sec-fetch-mode");
+    let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
+    if site.as_deref() == Some("cross-site") && !(is_get && mode.as_deref() == Some("navigate")) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross-site requests to the Hublot API are refused",
+        )
+        .into_response();
+    }
+    if !is_get {
+        if let Some(origin) = value("origin") {
+            let host = value("host").unwrap_or_default();
+            if !origin_allowed(&origin, &host, s.loopback_only) {
+                return ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    format!(
+                        "requests from `{}` are refused: only pages of this server may change \
+                         anything",
+                        origin.escape_debug()
+                    ),
+                )
+                .into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// Whether a request from `origin` may change state on the server reached as `host`.
+fn origin_allowed(origin: &str, host: &str, loopback_only: bool) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+    else {
+        // `null` (sandboxed frames, files) and other schemes.
+        return false;
+    };
+    if rest.eq_ignore_ascii_case(host) {
+        return true;
+    }
+    loopback_only && super::is_loopback_host_header(rest)
 }
 
 async fn not_found(req: Request) -> ApiError {
@@ -320,7 +322,7 @@ async fn not_found(req: Request) -> ApiError {
     )
 }
 
-/// Turns axum's own plain-text errors (405, 415, bad query string…) into the one JSON body.
+/// Turns axum's own plain-text errors (405, bad path…) into the one JSON body.
 async fn json_errors(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let status = res.status();
@@ -355,28 +357,19 @@ async fn json_errors(req: Request, next: Next) -> Response {
     out
 }
 
-/// The `/api` router.
-pub fn api_router() -> Router<AppState> {
-    let api = Router::new()
-        .route("/search", get(search))
-        .route("/overview", get(overview))
-        .route("/stats", get(stats))
-        .route("/bases", get(bases))
-        .route("/bases/{id}", get(base))
-        .route("/tables", get(tables))
-        .route("/tables/{name}", get(table))
-        .route("/variables/{table}/{name}", get(variable))
-        .route("/nomenclatures/{name}", get(nomenclature))
-        .route("/codes/{list}/{*code}", get(code))
-        .route("/docs", get(docs))
-        .route("/docs/{*path}", get(doc))
-        .route("/records/{*id}", get(record))
-        .route("/settings", get(settings_get).post(settings_set))
-        .route("/-/version", get(version))
-        .route("/-/snapshot", get(snapshot))
-        .route("/-/operations", get(operations))
+/// The `/api` router: one route per page-shaped twin, then `/api/{op}` for every operation.
+pub fn api_router(state: AppState) -> Router<AppState> {
+    let mut api = Router::new();
+    for o in crate::api::operations() {
+        if let Some(page) = o.page {
+            let path = page.strip_prefix("/api").expect("pages live under /api/");
+            api = api.route(path, page_route(o, path.contains('{')));
+        }
+    }
+    let api = api
         .route("/{op}", get(op_get).post(op_post))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state, same_origin))
         .layer(middleware::from_fn(json_errors));
     Router::new().nest("/api", api).route(
         "/api",

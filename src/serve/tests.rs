@@ -70,10 +70,12 @@ fn raw(method: &str, path: &str, extra_headers: &str, body: &str) -> Res {
     let f = server();
     let mut s = TcpStream::connect(f.addr).unwrap();
     let host = if extra_headers.to_ascii_lowercase().contains("host:") {
+        // `X-No-Host:` too: a request without any `Host`.
         String::new()
     } else {
         format!("Host: {}\r\n", f.addr)
     };
+    let extra_headers = extra_headers.replace("X-No-Host: 1\r\n", "");
     write!(
         s,
         "{method} {path} HTTP/1.1\r\n{host}{extra_headers}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
@@ -361,19 +363,173 @@ fn remote_needs_permission() {
 }
 
 #[test]
-fn params_become_typed_arguments() {
-    let p = |v: &[(&str, &str)]| {
-        params_to_args(
-            &v.iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect::<Vec<_>>(),
-        )
-    };
-    let m = p(&[("q", "x"), ("limit", "5"), ("no_group", "1"), ("kind", "")]).unwrap();
-    assert_eq!(
-        Value::Object(m),
-        serde_json::json!({"q": "x", "limit": 5, "no_group": true})
+fn query_strings_decode_into_the_request_types() {
+    let r = get("/api/search?q=sexe&limit=2&no_group=true");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.json()["hits"].as_array().unwrap().len() <= 2);
+    // A wrong type names the argument.
+    let r = get("/api/search?q=sexe&limit=-1");
+    is_error(&r, 400);
+    assert!(r.body.contains("`limit`"), "{}", r.body);
+    let r = get("/api/search?q=sexe&no_group=maybe");
+    is_error(&r, 400);
+    assert!(r.body.contains("`no_group`"), "{}", r.body);
+}
+
+#[test]
+fn system_version_has_one_shape_everywhere() {
+    let http = get("/api/-/version").json();
+    let generic = get("/api/system.version").json();
+    let call = server().hublot.call("system.version", Value::Null).unwrap();
+    assert_eq!(http, generic);
+    assert_eq!(http, call);
+    assert_eq!(http["version"], env!("CARGO_PKG_VERSION"));
+    let ops = get("/api/-/operations").json();
+    let names: Vec<&str> = ops
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    let table: Vec<&str> = crate::api::operations().map(|o| o.name).collect();
+    assert_eq!(names, table);
+}
+
+/// What a page of another site can make a browser send: forms (`text/plain`, urlencoded,
+/// multipart, with or without a body), `fetch` in `no-cors` mode, `<img>`. None may change
+/// anything or run a search.
+#[test]
+fn cross_site_requests_are_refused() {
+    let before = get("/api/-/snapshot").json()["id"].clone();
+    for op in [
+        "catalogue.rollback",
+        "sync.start",
+        "sync.cancel",
+        "catalogue.sync",
+        "settings.set",
+    ] {
+        let path = format!("/api/{op}");
+        for ct in [
+            "",
+            "Content-Type: text/plain\r\n",
+            "Content-Type: application/x-www-form-urlencoded\r\n",
+            "Content-Type: multipart/form-data; boundary=x\r\n",
+        ] {
+            for body in ["", "{}", "key=a&value=b"] {
+                let r = raw("POST", &path, ct, body);
+                is_error(&r, 415);
+            }
+        }
+        // Declared JSON but from another origin (a `fetch` with CORS preflight would be refused
+        // by the browser; the server refuses it anyway).
+        for origin in [
+            "https://evil.example",
+            "null",
+            "http://127.0.0.1.evil.example",
+        ] {
+            let r = raw(
+                "POST",
+                &path,
+                &format!("Content-Type: application/json\r\nOrigin: {origin}\r\n"),
+                "",
+            );
+            is_error(&r, 403);
+        }
+        let r = raw(
+            "POST",
+            &path,
+            "Content-Type: application/json\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\n",
+            "",
+        );
+        is_error(&r, 403);
+    }
+    // An `<img src="http://127.0.0.1:8080/api/search?q=…">` on another site.
+    let r = raw(
+        "GET",
+        "/api/search?q=a",
+        "Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Dest: image\r\n",
+        "",
     );
-    assert!(p(&[("offset", "-1")]).is_err());
-    assert!(p(&[("no_group", "maybe")]).is_err());
+    is_error(&r, 403);
+    // Following a link from another site to a page of the API still works.
+    let r = raw(
+        "GET",
+        "/api/stats",
+        "Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: navigate\r\n",
+        "",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The UI itself: same origin, JSON.
+    let f = server();
+    let r = raw(
+        "POST",
+        "/api/sync.cancel",
+        &format!(
+            "Content-Type: application/json\r\nOrigin: http://{}\r\nSec-Fetch-Site: same-origin\r\n",
+            f.addr
+        ),
+        "",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(get("/api/-/snapshot").json()["id"], before);
+}
+
+#[test]
+fn oversized_requests_are_refused_before_they_run() {
+    let big = "a".repeat(MAX_BODY_BYTES + 10);
+    let r = raw(
+        "POST",
+        "/api/search.query",
+        "Content-Type: application/json\r\n",
+        &format!(r#"{{"q":"{big}"}}"#),
+    );
+    is_error(&r, 413);
+    let r = get(&format!(
+        "/api/search?q={}",
+        "a%20".repeat(MAX_QUERY_BYTES / 3)
+    ));
+    is_error(&r, 413);
+}
+
+#[test]
+fn a_request_without_host_is_refused() {
+    let r = raw("GET", "/api/stats", "X-No-Host: 1\r\n", "");
+    is_error(&r, 400);
+    assert!(r.body.contains("Host"), "{}", r.body);
+}
+
+/// Over HTTP a sync may only fetch network sources: a local folder (given, or in the
+/// `sync.sources` setting) would let any page index a private folder and read it back, and the
+/// error would tell whether a path exists.
+#[test]
+fn network_syncs_refuse_local_sources() {
+    let f = server();
+    let secret = f._dir.path().join("secret.txt");
+    let json = "Content-Type: application/json\r\n";
+    for source in [
+        f._dir.path().display().to_string(),
+        format!("file://{}", f._dir.path().display()),
+        format!("healthdcat+file://{}", secret.display()),
+        "/no/such/path".to_string(),
+    ] {
+        for op in ["catalogue.sync", "sync.start"] {
+            let body = serde_json::json!({ "sources": [source] }).to_string();
+            let r = raw("POST", &format!("/api/{op}"), json, &body);
+            is_error(&r, 403);
+            assert!(!r.body.contains("exist"), "{}", r.body);
+        }
+    }
+    // Through the setting: the sync without sources uses it, and is refused the same way.
+    let set =
+        serde_json::json!({"key": "sync.sources", "value": f._dir.path().display().to_string()});
+    assert_eq!(
+        raw("POST", "/api/settings.set", json, &set.to_string()).status,
+        200
+    );
+    let r = raw("POST", "/api/catalogue.sync", json, "{}");
+    let _ = f.hublot.call(
+        "settings.set",
+        serde_json::json!({"key": "sync.sources", "value": ""}),
+    );
+    is_error(&r, 403);
 }

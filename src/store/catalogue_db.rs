@@ -5,6 +5,7 @@ use crate::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use ts_rs::TS;
 
 /// Version of the catalogue.sqlite schema. A snapshot of another version is rebuilt.
 pub const CATALOGUE_SCHEMA_VERSION: u32 = 1;
@@ -39,7 +40,7 @@ CREATE INDEX codes_code ON codes(nomenclature, code);
 ";
 
 /// Counts of what a snapshot holds.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Stats {
     /// Bases.
     pub bases: u64,
@@ -274,7 +275,7 @@ pub struct CatalogueDb {
 }
 
 /// A base with its size, for lists and cards.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct BaseSummary {
     /// The base.
     #[serde(flatten)]
@@ -286,7 +287,7 @@ pub struct BaseSummary {
 }
 
 /// A table in a list.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct TableSummary {
     /// Name.
     pub name: String,
@@ -303,7 +304,7 @@ pub struct TableSummary {
 }
 
 /// A link between two tables, seen from one of them.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 pub struct Join {
     /// The table on the other side.
     pub table: String,
@@ -318,7 +319,7 @@ pub struct Join {
 }
 
 /// A page of a code list.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct CodePage {
     /// Rows matching, in list order.
     pub rows: Vec<Code>,

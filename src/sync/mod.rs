@@ -42,6 +42,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use ts_rs::TS;
 
 /// Setting (user.sqlite) holding the default sources, separated by whitespace.
 pub const SETTING_SOURCES: &str = "sync.sources";
@@ -56,7 +57,7 @@ pub const DEFAULT_SOURCES: &[&str] = &[
 ];
 
 /// The sources a sync without explicit sources uses (answer of `sync.sources`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SyncSources {
     /// In order of precedence.
     pub sources: Vec<String>,
@@ -82,7 +83,7 @@ pub fn configured_sources(settings: &HashMap<String, String>) -> SyncSources {
 pub const SETTING_PUBLISHER_KEY: &str = "sync.publisher_key";
 
 /// Tunables of a sync: concurrency, timeouts, retries and limits.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct SyncOptions {
     /// Files downloaded at the same time.
@@ -128,24 +129,28 @@ impl Default for SyncOptions {
 }
 
 /// Request of `catalogue.sync`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SyncRequest {
     /// Sources in order of precedence (as for import). Empty: the `sync.sources` setting.
     #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub sources: Vec<String>,
     /// Publisher public key to pin (hex). Empty: the `sync.publisher_key` setting, if any.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub publisher_key: Option<String>,
     /// Ignore validators and the local mirror: download and rebuild everything.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub force: bool,
     /// Tunables.
     #[serde(default)]
+    #[ts(as = "Option<SyncOptions>", optional)]
     pub options: SyncOptions,
 }
 
 /// How a sync ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum SyncOutcome {
     /// The sources have not changed since the active snapshot was built from them.
@@ -166,7 +171,7 @@ pub enum SyncOutcome {
 }
 
 /// What happened to one source.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SourceSync {
     /// The source as given.
     pub source: String,
@@ -189,7 +194,7 @@ pub struct SourceSync {
 }
 
 /// Answer of `catalogue.sync`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SyncReport {
     /// The outcome.
     #[serde(flatten)]
@@ -225,7 +230,7 @@ impl std::fmt::Display for SyncOutcome {
 }
 
 /// Phases reported by progress.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Fetching a manifest (or an archive's headers).
@@ -241,7 +246,7 @@ pub enum Phase {
 }
 
 /// A progress report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Progress {
     /// Phase.
     pub phase: Phase,
@@ -279,7 +284,7 @@ impl SyncControl {
 }
 
 /// What `state.json` remembers of a source.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SourceState {
     /// The source as given.
     pub source: String,

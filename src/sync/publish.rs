@@ -7,41 +7,52 @@ use crate::ingest::snapshot_manifest::{self, Manifest};
 use crate::ingest::{self, SourceKind};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 
 /// Request of `snapshot.build`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SnapshotBuildRequest {
     /// Sources in order of precedence (the first one wins for a file at the same place).
+    #[ts(type = "Array<string>")]
     pub paths: Vec<PathBuf>,
     /// Output directory: created, or replaced if it holds an earlier snapshot (a manifest.json).
+    #[ts(type = "string")]
     pub out: PathBuf,
     /// Secret key file (`hublot keygen`) to sign the manifest with.
     #[serde(default)]
+    #[ts(as = "Option<String>", optional = nullable)]
     pub sign: Option<PathBuf>,
     /// A bases.json to include (default: the first snapshot source's, else an empty list).
     #[serde(default)]
+    #[ts(as = "Option<String>", optional = nullable)]
     pub bases: Option<PathBuf>,
     /// Manifest `id` (default: the output directory's name and today's date).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub id: Option<String>,
     /// Manifest title, French.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub title: Option<String>,
     /// Manifest title, English.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub title_en: Option<String>,
     /// Manifest publisher.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub publisher: Option<String>,
     /// Manifest licence.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub licence: Option<String>,
 }
 
 /// Answer of `snapshot.build`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SnapshotBuildReport {
     /// The snapshot directory.
+    #[ts(type = "string")]
     pub out: PathBuf,
     /// Manifest id.
     pub id: String,

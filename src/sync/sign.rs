@@ -10,6 +10,7 @@ use crate::ingest::snapshot_manifest::Manifest;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 
 /// The bytes a signature covers.
 pub fn canonical_bytes(m: &Manifest) -> Vec<u8> {
@@ -79,21 +80,25 @@ pub fn read_signing_key(path: &Path) -> SyncResult<SigningKey> {
 }
 
 /// Request of `snapshot.keygen`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct KeygenRequest {
     /// Where to write the secret key; the public key goes to `<out>.pub`.
+    #[ts(type = "string")]
     pub out: PathBuf,
     /// Overwrite existing files.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub force: bool,
 }
 
 /// Answer of `snapshot.keygen`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct KeygenReport {
     /// The secret key file (keep it private).
+    #[ts(type = "string")]
     pub key_file: PathBuf,
     /// The public key file.
+    #[ts(type = "string")]
     pub public_key_file: PathBuf,
     /// The public key, hex: what subscribers pin.
     pub public_key: String,

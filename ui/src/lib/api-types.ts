@@ -1,348 +1,1566 @@
-// Types of the JSON that the core API (src/api.rs) answers, written to match its serde structs.
-// Keep in step with src/api.rs, src/model.rs, src/search/query.rs and src/store/*.rs.
-// (STYLE.md wants this file generated from the Rust types; until then, edit it by hand.)
+// GENERATED from the Rust types by `tests/api_types.rs` (ts-rs): DO NOT EDIT.
+// Regenerate with `HUBLOT_UPDATE_TYPES=1 cargo test --test api_types`.
 
-export interface Text {
-  fr: string;
-  en?: string;
-}
+export type Access = { 
+/**
+ * Route codes (`cesrees-cnil`, `mr-004`, `egb-simplified`, `open-data`…).
+ */
+routes: Array<string>, 
+/**
+ * Conditions in words.
+ */
+text: Text, };
 
-export interface Org {
-  name: string;
-  url?: string | null;
-}
+export type AnswerKind = "json" | "file";
 
-export interface Link {
-  title: Text;
-  url: string;
-}
+export type AnyRecord = { "kind": "base" } & BasePage | { "kind": "table" } & TablePage | { "kind": "variable" } & VariablePage | { "kind": "nomenclature" } & NomenclaturePage | { "kind": "code" } & CodeRecord | { "kind": "doc" } & DocPage;
 
-export interface Period {
-  start?: string | null;
-  end?: string | null;
-  text: Text;
-}
+export type Base = { 
+/**
+ * Stable identifier, a slug (`dcir`, `pmsi-mco`).
+ */
+id: string, 
+/**
+ * Short name (`DCIR`).
+ */
+name: string, 
+/**
+ * Full title.
+ */
+title: Text, 
+/**
+ * `claims`, `hospital`, `mortality`, `sample`, `cohort`, `registry`…
+ */
+kind: string, 
+/**
+ * The base this one is a component of.
+ */
+parent: string | null, 
+/**
+ * Who produces the data.
+ */
+producer: Org | null, 
+/**
+ * Contact (e-mail or page).
+ */
+contact: string | null, 
+/**
+ * What the base holds.
+ */
+description: Text, 
+/**
+ * Who is covered.
+ */
+population: Text, 
+/**
+ * When.
+ */
+period: Period, 
+/**
+ * Where.
+ */
+geography: Text, 
+/**
+ * How to get access.
+ */
+access: Access, 
+/**
+ * Useful pages.
+ */
+links: Array<Link>, 
+/**
+ * The base's DOI, only when real and sourced.
+ */
+doi: string | null, 
+/**
+ * How to cite it.
+ */
+citation: string | null, 
+/**
+ * Table Schema `produit` values whose tables belong to this base.
+ */
+produits: Array<string>, 
+/**
+ * Search keywords, in any language.
+ */
+keywords: Array<string>, 
+/**
+ * Properties read from a source that Hublot does not map, kept to show raw.
+ */
+extra?: { [key in string]: JsonValue }, };
 
-export interface Access {
-  routes: string[];
-  text: Text;
-}
+export type BaseGet = { 
+/**
+ * The base's id (`dcir`).
+ */
+id: string, };
 
-export interface Base {
-  id: string;
-  name: string;
-  title: Text;
-  kind: string;
-  parent?: string | null;
-  producer?: Org | null;
-  contact?: string | null;
-  description: Text;
-  population: Text;
-  period: Period;
-  geography: Text;
-  access: Access;
-  links: Link[];
-  doi?: string | null;
-  citation?: string | null;
-  produits: string[];
-  keywords: string[];
-}
+export type BasePage = { 
+/**
+ * The base.
+ */
+base: Base, 
+/**
+ * Its tables, by domain then name.
+ */
+tables: Array<TableSummary>, 
+/**
+ * Bases whose parent it is.
+ */
+components: Array<BaseRef>, 
+/**
+ * Its parent.
+ */
+parent: BaseRef | null, };
 
-export interface BaseSummary extends Base {
-  tables: number;
-  variables: number;
-}
+export type BaseRef = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Short name.
+ */
+name: string, 
+/**
+ * Title.
+ */
+title: Text, };
 
-export interface BaseRef {
-  id: string;
-  name: string;
-  title: Text;
-}
+export type BaseSummary = { 
+/**
+ * Its tables.
+ */
+tables: number, 
+/**
+ * Its variables.
+ */
+variables: number, 
+/**
+ * Stable identifier, a slug (`dcir`, `pmsi-mco`).
+ */
+id: string, 
+/**
+ * Short name (`DCIR`).
+ */
+name: string, 
+/**
+ * Full title.
+ */
+title: Text, 
+/**
+ * `claims`, `hospital`, `mortality`, `sample`, `cohort`, `registry`…
+ */
+kind: string, 
+/**
+ * The base this one is a component of.
+ */
+parent: string | null, 
+/**
+ * Who produces the data.
+ */
+producer: Org | null, 
+/**
+ * Contact (e-mail or page).
+ */
+contact: string | null, 
+/**
+ * What the base holds.
+ */
+description: Text, 
+/**
+ * Who is covered.
+ */
+population: Text, 
+/**
+ * When.
+ */
+period: Period, 
+/**
+ * Where.
+ */
+geography: Text, 
+/**
+ * How to get access.
+ */
+access: Access, 
+/**
+ * Useful pages.
+ */
+links: Array<Link>, 
+/**
+ * The base's DOI, only when real and sourced.
+ */
+doi: string | null, 
+/**
+ * How to cite it.
+ */
+citation: string | null, 
+/**
+ * Table Schema `produit` values whose tables belong to this base.
+ */
+produits: Array<string>, 
+/**
+ * Search keywords, in any language.
+ */
+keywords: Array<string>, 
+/**
+ * Properties read from a source that Hublot does not map, kept to show raw.
+ */
+extra?: { [key in string]: JsonValue }, };
 
-export interface TableSummary {
-  name: string;
-  title: string;
-  produit: string;
-  base: string;
-  variables: number;
-  sample_rows: number;
-}
+export type Code = { 
+/**
+ * The code (`I21`).
+ */
+code: string, 
+/**
+ * Its label.
+ */
+label: string, 
+/**
+ * All the row's values, in column order.
+ */
+values: Array<string>, };
 
-export interface CodeListRef {
-  name: string;
-  column: string | null;
-}
+export type CodeGet = { 
+/**
+ * The code list.
+ */
+nomenclature: string, 
+/**
+ * The code.
+ */
+code: string, };
 
-export interface Variable {
-  name: string;
-  description: string;
-  type: string;
-  length: string | null;
-  format: string | null;
-  nomenclature: CodeListRef | null;
-  constraints?: Record<string, unknown> | null;
-  date_created: string | null;
-  date_deleted: string | null;
-  date_missing: string[];
-  observation: string | null;
-  regle_gestion: string | null;
-}
+export type CodeListRef = { 
+/**
+ * The code list (`IR_SEX_V`).
+ */
+name: string, 
+/**
+ * The column of the code list holding the codes, when given (`IR_BER_V:BEN_RNG_GEM`).
+ */
+column: string | null, };
 
-export interface ForeignKey {
-  fields: string[];
-  table: string;
-  ref_fields: string[];
-}
+export type CodePage = { 
+/**
+ * Rows matching, in list order.
+ */
+rows: Array<Code>, 
+/**
+ * How many rows match in all.
+ */
+total: number, 
+/**
+ * Offset of the first row.
+ */
+offset: number, };
 
-export interface Table {
-  name: string;
-  title: string;
-  produit: string;
-  base: string;
-  variables: Variable[];
-  primary_key: string[];
-  foreign_keys: ForeignKey[];
-  observation: string | null;
-  history?: unknown;
-  source: string;
-}
+export type CodeRecord = { 
+/**
+ * Its code list.
+ */
+nomenclature: Nomenclature, 
+/**
+ * The row.
+ */
+code: Code, };
 
-export interface Join {
-  table: string;
-  fields: string[];
-  other_fields: string[];
-  exists: boolean;
-  title: string | null;
-}
+export type DocGet = { 
+/**
+ * The page's path in the documentation tree (`fiches/beneficiaires.md`).
+ */
+path: string, };
 
-export interface SamplePreview {
-  columns: string[];
-  rows: unknown[][];
-  total: number;
-  source: string | null;
-}
+export type DocPage = { 
+/**
+ * Path relative to the documentation root, `/`-separated.
+ */
+path: string, 
+/**
+ * Title (front matter, else first heading, else file name).
+ */
+title: string, 
+/**
+ * Plain text, for search.
+ */
+text: string, 
+/**
+ * Sanitised HTML, for display.
+ */
+html: string, 
+/**
+ * DOIs found in the page.
+ */
+dois: Array<string>, 
+/**
+ * Headings, for a table of contents: (level, text, anchor).
+ */
+headings: Array<[number, string, string]>, };
 
-export interface Nomenclature {
-  name: string;
-  title: string;
-  columns: string[];
-  code_column: number;
-  label_column: number | null;
-  source: string;
-  rows: number;
-}
+export type ErrorBody = { 
+/**
+ * Always false: tells an error body from an answer.
+ */
+ok: boolean, 
+/**
+ * What went wrong, for people: what failed, where, and what to do.
+ */
+error: string, 
+/**
+ * The HTTP-like status (400 bad request, 403 forbidden, 404 not found, 409 busy, 413 too
+ * large, 503 overloaded, 500 otherwise).
+ */
+status: number, };
 
-export interface Code {
-  code: string;
-  label: string;
-  values: string[];
-}
+export type Facet = { 
+/**
+ * The value (`table`).
+ */
+value: string, 
+/**
+ * How many documents match with it.
+ */
+count: number, 
+/**
+ * Whether the request filters on it.
+ */
+selected: boolean, };
 
-export interface CodePage {
-  rows: Code[];
-  total: number;
-  offset: number;
-}
+export type ForeignKey = { 
+/**
+ * Columns of this table.
+ */
+fields: Array<string>, 
+/**
+ * The table referenced.
+ */
+table: string, 
+/**
+ * Its columns.
+ */
+ref_fields: Array<string>, };
 
-export interface DocPage {
-  path: string;
-  title: string;
-  text: string;
-  html: string;
-  dois: string[];
-  headings: [number, string, string][];
-}
+export type ImportReport = { 
+/**
+ * The snapshot now active.
+ */
+snapshot: string, 
+/**
+ * True when the inputs were unchanged and nothing was rebuilt.
+ */
+unchanged: boolean, 
+/**
+ * What each source contributed.
+ */
+sources: Array<SourceReport>, 
+/**
+ * Tables described by several sources, and which one won.
+ */
+merges: Array<MergeNote>, 
+/**
+ * Warnings.
+ */
+warnings: Array<string>, 
+/**
+ * Counts of the new snapshot.
+ */
+stats: Stats, 
+/**
+ * Time taken, in milliseconds.
+ */
+took_ms: number, };
 
-export interface Stats {
-  bases: number;
-  tables: number;
-  variables: number;
-  nomenclatures: number;
-  codes: number;
-  docs: number;
-  sample_rows: number;
-}
+export type ImportRequest = { 
+/**
+ * Sources: snapshots, SNDS trees, Markdown trees, in order of precedence.
+ */
+paths: Array<string>, 
+/**
+ * Rebuild even if the inputs did not change.
+ */
+force?: boolean, };
 
-export interface SourceReport {
-  path: string;
-  kind: string | null;
-  bases: number;
-  tables: number;
-  variables: number;
-  nomenclatures: number;
-  sample_tables: number;
-  docs: number;
-}
+export type JobState = "idle" | "running" | "done" | "failed" | "cancelled";
 
-export interface SnapshotInfo {
-  id: string;
-  created: string;
-  hublot_version: string;
-  format_version: number;
-  catalogue_schema: number;
-  index_format: number;
-  fingerprint: string;
-  sources: SourceReport[];
-  merges: unknown[];
-  warnings: string[];
-  stats: Stats;
-  build_ms: number;
-  /** Only from `/api/-/snapshot`. */
-  data_dir?: string;
-}
+export type Join = { 
+/**
+ * The table on the other side.
+ */
+table: string, 
+/**
+ * Columns on this side.
+ */
+fields: Array<string>, 
+/**
+ * Columns on the other side.
+ */
+other_fields: Array<string>, 
+/**
+ * Whether the other table exists in this snapshot.
+ */
+exists: boolean, 
+/**
+ * Its title, when it exists.
+ */
+title: string | null, };
 
-export interface Overview {
-  snapshot: SnapshotInfo;
-  bases: BaseSummary[];
-  stats: Stats;
-}
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
-export interface BasePage {
-  base: Base;
-  tables: TableSummary[];
-  components: BaseRef[];
-  parent: BaseRef | null;
-}
+export type KeygenReport = { 
+/**
+ * The secret key file (keep it private).
+ */
+key_file: string, 
+/**
+ * The public key file.
+ */
+public_key_file: string, 
+/**
+ * The public key, hex: what subscribers pin.
+ */
+public_key: string, };
 
-export interface TablePage {
-  table: Table;
-  base: BaseRef | null;
-  joins_out: Join[];
-  joins_in: Join[];
-  sample: SamplePreview | null;
-  samples_source: string | null;
-}
+export type KeygenRequest = { 
+/**
+ * Where to write the secret key; the public key goes to `<out>.pub`.
+ */
+out: string, 
+/**
+ * Overwrite existing files.
+ */
+force?: boolean, };
 
-export interface VariablePage {
-  table: TableSummary;
-  variable: Variable;
-  in_primary_key: boolean;
-  joins: Join[];
-  nomenclature: Nomenclature | null;
-  codes: Code[];
-  other_tables: string[];
-}
+export type Link = { 
+/**
+ * What the link is.
+ */
+title: Text, 
+/**
+ * Where it goes.
+ */
+url: string, };
 
-export interface NomenclaturePage {
-  nomenclature: Nomenclature;
-  codes: CodePage;
-  used_by: string[];
-}
+export type MergeNote = { 
+/**
+ * The table.
+ */
+table: string, 
+/**
+ * The source whose schema was kept.
+ */
+schema_from: string, 
+/**
+ * The source whose sample rows were kept.
+ */
+samples_from: string | null, 
+/**
+ * The other sources that described it.
+ */
+also_in: Array<string>, };
 
-export type Kind = 'base' | 'table' | 'variable' | 'nomenclature' | 'code' | 'doc';
+export type NoArgs = Record<symbol, never>;
 
-export interface SearchRequest {
-  q: string;
-  kind?: string | null;
-  base?: string | null;
-  produit?: string | null;
-  table?: string | null;
-  nomenclature?: string | null;
-  limit?: number | null;
-  no_group?: boolean;
-}
+export type Nomenclature = { 
+/**
+ * Its name (`IR_SEX_V`).
+ */
+name: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Column names, in order.
+ */
+columns: Array<string>, 
+/**
+ * Index of the code column.
+ */
+code_column: number, 
+/**
+ * Index of the label column, when there is one.
+ */
+label_column: number | null, 
+/**
+ * Where it was read.
+ */
+source: string, 
+/**
+ * Number of rows.
+ */
+rows: number, };
 
-export interface SearchHit {
-  kind: Kind;
-  id: string;
-  title: string;
-  score: number;
-  name?: string;
-  table?: string;
-  nomenclature?: string;
-  code?: string;
-  label?: string;
-  path?: string;
-  base?: string;
-  produit?: string;
-  tables_count?: number;
-  also_in?: string[];
-}
+export type NomenclaturePage = { 
+/**
+ * The code list.
+ */
+nomenclature: Nomenclature, 
+/**
+ * The requested page of rows.
+ */
+codes: CodePage, 
+/**
+ * Variables using it, as `table/variable`.
+ */
+used_by: Array<string>, };
 
-export interface Facet {
-  value: string;
-  count: number;
-  selected: boolean;
-}
+export type NomenclatureRequest = { 
+/**
+ * Code list name.
+ */
+name: string, 
+/**
+ * Filter: code prefix or label words.
+ */
+q?: string | null, 
+/**
+ * First row.
+ */
+offset?: number | null, 
+/**
+ * Rows per page (default 50, at most 1000).
+ */
+limit?: number | null, };
 
-export interface SearchResponse {
-  query: string;
-  total: number;
-  took_ms: number;
-  hits: SearchHit[];
-  kinds: Facet[];
-  terms: string[];
-  fuzzy: boolean;
-}
+export type OpAccess = "read" | "write" | "local-only";
 
-export interface VersionInfo {
-  name: string;
-  version: string;
-  snapshot_format: number;
-  catalogue_schema: number;
-  index_format: number;
-}
+export type OperationInfo = { 
+/**
+ * Dotted name.
+ */
+name: string, 
+/**
+ * Read, write or local-only.
+ */
+access: OpAccess, 
+/**
+ * What it does.
+ */
+summary: string, 
+/**
+ * `/api/<name>`.
+ */
+path: string, 
+/**
+ * Its page-shaped twin, if any.
+ */
+page: string | null, 
+/**
+ * HTTP methods `hublot serve` accepts for it (none: command line and desktop app only).
+ */
+methods: Array<string>, 
+/**
+ * JSON or a file.
+ */
+answer: AnswerKind, 
+/**
+ * TypeScript name of the request type (`ui/src/lib/api-types.ts`).
+ */
+request: string, 
+/**
+ * TypeScript name of the answer type.
+ */
+response: string, };
 
-/** Arguments of `catalogue.sync` and `sync.start` (empty `sources`: the `sync.sources` setting). */
-export interface SyncRequest {
-  sources?: string[];
-  force?: boolean;
-}
+export type Org = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its web site.
+ */
+url?: string | null, };
 
-/** Where a sync is: `progress` of `SyncJob`. */
-export interface SyncProgress {
-  phase: 'manifest' | 'download' | 'extract' | 'build' | 'done';
-  source: string;
-  files_done: number;
-  files_total: number;
-  bytes_done: number;
-  bytes_total: number;
-}
+export type Overview = { 
+/**
+ * Active snapshot.
+ */
+snapshot: SnapshotInfo, 
+/**
+ * Bases with sizes.
+ */
+bases: Array<BaseSummary>, 
+/**
+ * Counts.
+ */
+stats: Stats, };
 
-/** How a sync ended (`report` of `SyncJob`). */
-export interface SyncReport {
-  outcome: 'up_to_date' | 'updated';
-  added?: number;
-  removed?: number;
-  changed?: number;
-  downloaded_files?: number;
-  downloaded_bytes?: number;
-  snapshot: string;
-  sources: { source: string; kind: string; changed: boolean; downloaded_files: number; downloaded_bytes: number }[];
-  requests: number;
-  note: string | null;
-  took_ms: number;
-}
+export type Period = { 
+/**
+ * First year (or date) covered.
+ */
+start: string | null, 
+/**
+ * Last year covered; `None` while the base is still fed.
+ */
+end: string | null, 
+/**
+ * The period in words.
+ */
+text: Text, };
 
-/** The background sync: answer of `sync.start`, `sync.progress` and `sync.cancel`. */
-export interface SyncJob {
-  id: number;
-  state: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
-  sources: string[];
-  started_at: string | null;
-  finished_at: string | null;
-  progress: SyncProgress | null;
-  report: SyncReport | null;
-  error: string | null;
-  cancel_requested: boolean;
-}
+export type Phase = "manifest" | "download" | "extract" | "build" | "done";
 
-/** Every operation the UI calls, with its arguments and its answer. */
+export type Progress = { 
+/**
+ * Phase.
+ */
+phase: Phase, 
+/**
+ * The source being worked on.
+ */
+source: string, 
+/**
+ * Files finished in this source.
+ */
+files_done: number, 
+/**
+ * Files to fetch in this source.
+ */
+files_total: number, 
+/**
+ * Bytes received.
+ */
+bytes_done: number, 
+/**
+ * Bytes to fetch.
+ */
+bytes_total: number, };
+
+export type RecordShow = { 
+/**
+ * `kind/…` (`table/IR_BEN_R`) or a bare name.
+ */
+id: string, };
+
+export type SamplePreview = { 
+/**
+ * Column names.
+ */
+columns: Array<string>, 
+/**
+ * Rows (values as JSON: numbers, strings, null).
+ */
+rows: Array<Array<JsonValue>>, 
+/**
+ * Rows in the sample table.
+ */
+total: number, 
+/**
+ * Where the rows came from.
+ */
+source: string | null, };
+
+export type SearchHit = { 
+/**
+ * Kind of document.
+ */
+kind: string, 
+/**
+ * Its id (`table/IR_BEN_R`, `variable/IR_BEN_R/BEN_SEX_COD`…), also its page's route.
+ */
+id: string, 
+/**
+ * What to show.
+ */
+title: string, 
+/**
+ * Relevance (higher is better; comparable within one response only).
+ */
+score: number, 
+/**
+ * Variable or table or base name.
+ */
+name: string | null, 
+/**
+ * Table of a variable.
+ */
+table: string | null, 
+/**
+ * Code list of a code.
+ */
+nomenclature: string | null, 
+/**
+ * The code.
+ */
+code: string | null, 
+/**
+ * The code's label.
+ */
+label: string | null, 
+/**
+ * Path of a doc page.
+ */
+path: string | null, 
+/**
+ * Base of a table, variable or base.
+ */
+base: string | null, 
+/**
+ * Domain (`produit`) of a table or variable.
+ */
+produit: string | null, 
+/**
+ * For a variable: in how many tables a variable of that name exists.
+ */
+tables_count: number | null, 
+/**
+ * For a collapsed variable: the other matching tables, best first.
+ */
+also_in?: Array<string>, };
+
+export type SearchRequest = { 
+/**
+ * What was typed.
+ */
+q: string, 
+/**
+ * Only this kind (`base`, `table`, `variable`, `nomenclature`, `code`, `doc`).
+ */
+kind?: string | null, 
+/**
+ * Only this base (slug).
+ */
+base?: string | null, 
+/**
+ * Only this domain (`produit`).
+ */
+produit?: string | null, 
+/**
+ * Only this table.
+ */
+table?: string | null, 
+/**
+ * Only this code list (codes and variables using it).
+ */
+nomenclature?: string | null, 
+/**
+ * How many hits (default 20, at most 500).
+ */
+limit?: number | null, 
+/**
+ * Do not collapse a variable name present in several tables into one hit.
+ */
+no_group?: boolean, };
+
+export type SearchResponse = { 
+/**
+ * The query as typed.
+ */
+query: string, 
+/**
+ * How many documents matched (before grouping).
+ */
+total: number, 
+/**
+ * Time taken in the core, in milliseconds.
+ */
+took_ms: number, 
+/**
+ * Hits, best first.
+ */
+hits: Array<SearchHit>, 
+/**
+ * Counts by kind (over the whole query, ignoring the kind filter).
+ */
+kinds: Array<Facet>, 
+/**
+ * The words matched, lowercased and unaccented, for highlighting.
+ */
+terms: Array<string>, 
+/**
+ * True when some words matched only approximately (typo tolerance).
+ */
+fuzzy: boolean, };
+
+export type SettingsSet = { 
+/**
+ * The setting (`ui.lang`, `sync.sources`…).
+ */
+key: string, 
+/**
+ * Its new value.
+ */
+value: string, };
+
+export type SnapshotBuildReport = { 
+/**
+ * The snapshot directory.
+ */
+out: string, 
+/**
+ * Manifest id.
+ */
+id: string, 
+/**
+ * Files listed in the manifest.
+ */
+files: number, 
+/**
+ * Their total size.
+ */
+bytes: number, 
+/**
+ * Tables, code lists and doc pages a reader finds in it (checked by reading it back).
+ */
+tables: number, 
+/**
+ * Code lists.
+ */
+nomenclatures: number, 
+/**
+ * Doc pages.
+ */
+docs: number, 
+/**
+ * Public key of the signature, when signed.
+ */
+public_key: string | null, 
+/**
+ * Files given twice by the sources, and which source won.
+ */
+shadowed: Array<string>, };
+
+export type SnapshotBuildRequest = { 
+/**
+ * Sources in order of precedence (the first one wins for a file at the same place).
+ */
+paths: Array<string>, 
+/**
+ * Output directory: created, or replaced if it holds an earlier snapshot (a manifest.json).
+ */
+out: string, 
+/**
+ * Secret key file (`hublot keygen`) to sign the manifest with.
+ */
+sign?: string | null, 
+/**
+ * A bases.json to include (default: the first snapshot source's, else an empty list).
+ */
+bases?: string | null, 
+/**
+ * Manifest `id` (default: the output directory's name and today's date).
+ */
+id?: string | null, 
+/**
+ * Manifest title, French.
+ */
+title?: string | null, 
+/**
+ * Manifest title, English.
+ */
+title_en?: string | null, 
+/**
+ * Manifest publisher.
+ */
+publisher?: string | null, 
+/**
+ * Manifest licence.
+ */
+licence?: string | null, };
+
+export type SnapshotInfo = { 
+/**
+ * Snapshot id (directory name).
+ */
+id: string, 
+/**
+ * When it was built (RFC 3339, UTC).
+ */
+created: string, 
+/**
+ * Hublot version that built it.
+ */
+hublot_version: string, 
+/**
+ * Snapshot format version of the builder.
+ */
+format_version: number, 
+/**
+ * Catalogue schema version.
+ */
+catalogue_schema: number, 
+/**
+ * Index layout version.
+ */
+index_format: number, 
+/**
+ * Fingerprint of the inputs; an import with the same fingerprint is skipped.
+ */
+fingerprint: string, 
+/**
+ * Sources, with what each contributed.
+ */
+sources: Array<SourceReport>, 
+/**
+ * Tables described by several sources.
+ */
+merges: Array<MergeNote>, 
+/**
+ * Warnings of the import.
+ */
+warnings: Array<string>, 
+/**
+ * Counts.
+ */
+stats: Stats, 
+/**
+ * Build time in milliseconds.
+ */
+build_ms: number, };
+
+export type SourceKind = "snapshot" | "snds-tree" | "markdown" | "healthdcat";
+
+export type SourceReport = { 
+/**
+ * The path as given.
+ */
+path: string, 
+/**
+ * Its kind.
+ */
+kind: SourceKind | null, 
+/**
+ * Bases read.
+ */
+bases: number, 
+/**
+ * Table schemas read.
+ */
+tables: number, 
+/**
+ * Variables in those tables.
+ */
+variables: number, 
+/**
+ * Code-list schemas read.
+ */
+nomenclatures: number, 
+/**
+ * Tables with a sample CSV.
+ */
+sample_tables: number, 
+/**
+ * Markdown pages read.
+ */
+docs: number, };
+
+export type SourceState = { 
+/**
+ * The source as given.
+ */
+source: string, 
+/**
+ * The URL fetched (manifest or archive).
+ */
+url: string, 
+/**
+ * `ETag` of the last successful fetch.
+ */
+etag: string | null, 
+/**
+ * `Last-Modified` of the last successful fetch.
+ */
+last_modified: string | null, 
+/**
+ * SHA-256 of the manifest (or archive) bytes synced.
+ */
+sha256: string, 
+/**
+ * When (RFC 3339).
+ */
+synced_at: string, };
+
+export type SourceSync = { 
+/**
+ * The source as given.
+ */
+source: string, 
+/**
+ * `snapshot`, `archive`, `directory` or `healthdcat`.
+ */
+kind: string, 
+/**
+ * False when the source was unchanged.
+ */
+changed: boolean, 
+/**
+ * Files new in the source.
+ */
+added: number, 
+/**
+ * Files gone.
+ */
+removed: number, 
+/**
+ * Files changed.
+ */
+changed_files: number, 
+/**
+ * Files downloaded.
+ */
+downloaded_files: number, 
+/**
+ * Bytes downloaded.
+ */
+downloaded_bytes: number, 
+/**
+ * True when its manifest's signature was checked against the pinned key.
+ */
+signature_verified: boolean, };
+
+export type Stats = { 
+/**
+ * Bases.
+ */
+bases: number, 
+/**
+ * Distinct tables.
+ */
+tables: number, 
+/**
+ * (table, variable) pairs.
+ */
+variables: number, 
+/**
+ * Code lists.
+ */
+nomenclatures: number, 
+/**
+ * Data rows of all code lists.
+ */
+codes: number, 
+/**
+ * Documentation pages.
+ */
+docs: number, 
+/**
+ * Synthetic sample rows.
+ */
+sample_rows: number, };
+
+export type SyncJob = { 
+/**
+ * Increases with every sync started by this process (0: none yet).
+ */
+id: number, 
+/**
+ * Where it is.
+ */
+state: JobState, 
+/**
+ * The sources asked for (empty: the `sync.sources` setting).
+ */
+sources: Array<string>, 
+/**
+ * When it started (RFC 3339).
+ */
+started_at: string | null, 
+/**
+ * When it ended.
+ */
+finished_at: string | null, 
+/**
+ * The last progress report (phase, source, files and bytes).
+ */
+progress: Progress | null, 
+/**
+ * How it ended, when it is done.
+ */
+report: SyncReport | null, 
+/**
+ * Why it failed.
+ */
+error: string | null, 
+/**
+ * True once `sync.cancel` was asked while it ran.
+ */
+cancel_requested: boolean, };
+
+export type SyncOptions = { 
+/**
+ * Files downloaded at the same time.
+ */
+concurrency: number, 
+/**
+ * Time allowed to connect, in ms.
+ */
+connect_timeout_ms: number, 
+/**
+ * Time allowed without any data (response headers or the next chunk), in ms.
+ */
+read_timeout_ms: number, 
+/**
+ * Retries after the first attempt, for 5xx, 408, 429, network errors, timeouts, short bodies.
+ */
+retries: number, 
+/**
+ * First backoff, in ms; doubled at every retry (capped at 30 s), plus up to 25 % jitter.
+ */
+backoff_ms: number, 
+/**
+ * Redirects followed per request.
+ */
+max_redirects: number, 
+/**
+ * Largest manifest accepted, in bytes.
+ */
+max_manifest_bytes: number, 
+/**
+ * Largest file accepted (and largest archive), in bytes.
+ */
+max_file_bytes: number, 
+/**
+ * Largest snapshot accepted (sum of the manifest's sizes, or an archive once extracted).
+ */
+max_total_bytes: number, 
+/**
+ * Most entries in an archive.
+ */
+max_archive_files: number, 
+/**
+ * Most pages followed in a HealthDCAT-AP collection.
+ */
+max_pages: number, };
+
+export type SyncReport = { 
+/**
+ * The active snapshot after the sync.
+ */
+snapshot: string, 
+/**
+ * Per source.
+ */
+sources: Array<SourceSync>, 
+/**
+ * HTTP requests sent (attempts and redirect hops included).
+ */
+requests: number, 
+/**
+ * Something worth saying (e.g. a snapshot made active again).
+ */
+note: string | null, 
+/**
+ * Time spent fetching and verifying (manifests, downloads, extraction), ms.
+ */
+fetch_ms: number, 
+/**
+ * Time spent building and activating the snapshot, ms (0 when nothing was built).
+ */
+build_ms: number, 
+/**
+ * Time taken in total, ms.
+ */
+took_ms: number, } & ({ "outcome": "up_to_date" } | { "outcome": "updated", 
+/**
+ * Files new in the sources.
+ */
+added: number, 
+/**
+ * Files gone from the sources.
+ */
+removed: number, 
+/**
+ * Files whose content changed.
+ */
+changed: number, 
+/**
+ * Files downloaded.
+ */
+downloaded_files: number, 
+/**
+ * Bytes downloaded.
+ */
+downloaded_bytes: number, });
+
+export type SyncRequest = { 
+/**
+ * Sources in order of precedence (as for import). Empty: the `sync.sources` setting.
+ */
+sources?: Array<string>, 
+/**
+ * Publisher public key to pin (hex). Empty: the `sync.publisher_key` setting, if any.
+ */
+publisher_key?: string | null, 
+/**
+ * Ignore validators and the local mirror: download and rebuild everything.
+ */
+force?: boolean, 
+/**
+ * Tunables.
+ */
+options?: SyncOptions, };
+
+export type SyncSources = { 
+/**
+ * In order of precedence.
+ */
+sources: Array<string>, 
+/**
+ * True when they are [`DEFAULT_SOURCES`] (the setting was never set).
+ */
+defaults: boolean, };
+
+export type SyncStatusRequest = { 
+/**
+ * The sources to describe (default: the `sync.sources` setting).
+ */
+sources?: Array<string>, };
+
+export type SystemSnapshot = { 
+/**
+ * The data directory.
+ */
+data_dir: string, 
+/**
+ * Snapshot id (directory name).
+ */
+id: string, 
+/**
+ * When it was built (RFC 3339, UTC).
+ */
+created: string, 
+/**
+ * Hublot version that built it.
+ */
+hublot_version: string, 
+/**
+ * Snapshot format version of the builder.
+ */
+format_version: number, 
+/**
+ * Catalogue schema version.
+ */
+catalogue_schema: number, 
+/**
+ * Index layout version.
+ */
+index_format: number, 
+/**
+ * Fingerprint of the inputs; an import with the same fingerprint is skipped.
+ */
+fingerprint: string, 
+/**
+ * Sources, with what each contributed.
+ */
+sources: Array<SourceReport>, 
+/**
+ * Tables described by several sources.
+ */
+merges: Array<MergeNote>, 
+/**
+ * Warnings of the import.
+ */
+warnings: Array<string>, 
+/**
+ * Counts.
+ */
+stats: Stats, 
+/**
+ * Build time in milliseconds.
+ */
+build_ms: number, };
+
+export type Table = { 
+/**
+ * Its name (`ER_PRS_F`).
+ */
+name: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * The `produit` (domain) it belongs to (`DCIR`, `PMSI MCO`).
+ */
+produit: string, 
+/**
+ * The base it belongs to (slug).
+ */
+base: string, 
+/**
+ * Its columns, in order.
+ */
+variables: Array<Variable>, 
+/**
+ * Primary key columns.
+ */
+primary_key: Array<string>, 
+/**
+ * Links to other tables.
+ */
+foreign_keys: Array<ForeignKey>, 
+/**
+ * Observations on the table.
+ */
+observation: string | null, 
+/**
+ * History (created, deleted, missing), as given.
+ */
+history?: JsonValue | null, 
+/**
+ * Where the schema was read.
+ */
+source: string, };
+
+export type TableGet = { 
+/**
+ * The table's name (`IR_BEN_R`).
+ */
+name: string, };
+
+export type TableList = { 
+/**
+ * Only the tables of this base.
+ */
+base?: string | null, };
+
+export type TablePage = { 
+/**
+ * The table (variables, keys…).
+ */
+table: Table, 
+/**
+ * Its base.
+ */
+base: BaseRef | null, 
+/**
+ * Tables it links to (its foreign keys).
+ */
+joins_out: Array<Join>, 
+/**
+ * Tables linking to it.
+ */
+joins_in: Array<Join>, 
+/**
+ * First sample rows, when the snapshot has samples for it.
+ */
+sample: SamplePreview | null, 
+/**
+ * Where the sample rows came from.
+ */
+samples_source: string | null, };
+
+export type TableSummary = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Domain.
+ */
+produit: string, 
+/**
+ * Base.
+ */
+base: string, 
+/**
+ * Number of variables.
+ */
+variables: number, 
+/**
+ * Number of sample rows.
+ */
+sample_rows: number, };
+
+export type Text = { 
+/**
+ * French text.
+ */
+fr: string, 
+/**
+ * English text, empty when there is none.
+ */
+en?: string, };
+
+export type Variable = { 
+/**
+ * Its name (`BEN_NIR_PSA`).
+ */
+name: string, 
+/**
+ * What it holds.
+ */
+description: string, 
+/**
+ * Table Schema type (`string`, `integer`, `date`…).
+ */
+type: string, 
+/**
+ * Length as documented (`17`, `4,0`).
+ */
+length: string | null, 
+/**
+ * Format (`default`, `%Y%m%d`…).
+ */
+format: string | null, 
+/**
+ * Code list it takes its values from.
+ */
+nomenclature: CodeListRef | null, 
+/**
+ * Constraints, as given.
+ */
+constraints?: JsonValue | null, 
+/**
+ * Year or date it appeared.
+ */
+date_created: string | null, 
+/**
+ * Year or date it was removed.
+ */
+date_deleted: string | null, 
+/**
+ * Periods it is missing.
+ */
+date_missing: Array<string>, 
+/**
+ * Observations.
+ */
+observation: string | null, 
+/**
+ * Management rule (`regle_gestion`).
+ */
+regle_gestion: string | null, };
+
+export type VariableGet = { 
+/**
+ * Its table.
+ */
+table: string, 
+/**
+ * Its name.
+ */
+name: string, };
+
+export type VariablePage = { 
+/**
+ * Table it belongs to.
+ */
+table: TableSummary, 
+/**
+ * The variable.
+ */
+variable: Variable, 
+/**
+ * Whether it is part of the table's primary key.
+ */
+in_primary_key: boolean, 
+/**
+ * Joins of the table that use it.
+ */
+joins: Array<Join>, 
+/**
+ * Its code list, if any and present in the snapshot.
+ */
+nomenclature: Nomenclature | null, 
+/**
+ * The first values of its code list.
+ */
+codes: Array<Code>, 
+/**
+ * Other tables with a variable of the same name.
+ */
+other_tables: Array<string>, };
+
+export type VersionInfo = { 
+/**
+ * Always `hublot`.
+ */
+name: string, 
+/**
+ * The package version (`0.3.0`).
+ */
+version: string, 
+/**
+ * Snapshot format this build reads and writes.
+ */
+snapshot_format: number, 
+/**
+ * catalogue.sqlite schema version.
+ */
+catalogue_schema: number, 
+/**
+ * Search index layout version.
+ */
+index_format: number, 
+/**
+ * user.sqlite schema version.
+ */
+user_schema: number, };
+
+/** Every operation of the core API: its request and answer types. */
 export interface Operations {
   'search.query': [SearchRequest, SearchResponse];
-  'catalogue.overview': [Record<string, never>, Overview];
-  'catalogue.snapshot': [Record<string, never>, SnapshotInfo];
-  'catalogue.stats': [Record<string, never>, Stats];
-  'base.get': [{ id: string }, BasePage];
-  'table.get': [{ name: string }, TablePage];
-  'variable.get': [{ table: string; name: string }, VariablePage];
-  'nomenclature.get': [{ name: string; q?: string; offset?: number; limit?: number }, NomenclaturePage];
-  'doc.get': [{ path: string }, DocPage];
-  'doc.list': [Record<string, never>, [string, string][]];
-  'settings.get': [Record<string, never>, [string, string][]];
-  'settings.set': [{ key: string; value: string }, null];
-  'sync.sources': [Record<string, never>, { sources: string[]; defaults: boolean }];
+  'catalogue.stats': [NoArgs, Stats];
+  'catalogue.overview': [NoArgs, Overview];
+  'base.list': [NoArgs, Array<BaseSummary>];
+  'base.get': [BaseGet, BasePage];
+  'table.list': [TableList, Array<TableSummary>];
+  'table.get': [TableGet, TablePage];
+  'variable.get': [VariableGet, VariablePage];
+  'nomenclature.get': [NomenclatureRequest, NomenclaturePage];
+  'code.get': [CodeGet, CodeRecord];
+  'doc.list': [NoArgs, Array<[string, string]>];
+  'doc.get': [DocGet, DocPage];
+  'record.show': [RecordShow, AnyRecord];
+  'catalogue.snapshot': [NoArgs, SnapshotInfo];
+  'catalogue.import': [ImportRequest, ImportReport];
+  'catalogue.rollback': [NoArgs, SnapshotInfo];
+  'catalogue.sync': [SyncRequest, SyncReport];
+  'sync.status': [SyncStatusRequest, Array<SourceState>];
+  'sync.sources': [NoArgs, SyncSources];
   'sync.start': [SyncRequest, SyncJob];
-  'sync.progress': [Record<string, never>, SyncJob];
-  'sync.cancel': [Record<string, never>, SyncJob];
+  'sync.progress': [NoArgs, SyncJob];
+  'sync.cancel': [NoArgs, SyncJob];
+  'snapshot.build': [SnapshotBuildRequest, SnapshotBuildReport];
+  'snapshot.keygen': [KeygenRequest, KeygenReport];
+  'settings.get': [NoArgs, Array<[string, string]>];
+  'settings.set': [SettingsSet, Array<[string, string]>];
+  'system.version': [NoArgs, VersionInfo];
+  'system.snapshot': [NoArgs, SystemSnapshot];
+  'system.operations': [NoArgs, Array<OperationInfo>];
 }
+
+/** The name of an operation. */
+export type OpName = keyof Operations;
+
+/** How each operation is reached: access, page-shaped twin, answer kind. */
+export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: string | null; answer: AnswerKind } } = {
+  'search.query': { access: 'read', page: '/api/search', answer: 'json' },
+  'catalogue.stats': { access: 'read', page: '/api/stats', answer: 'json' },
+  'catalogue.overview': { access: 'read', page: '/api/overview', answer: 'json' },
+  'base.list': { access: 'read', page: '/api/bases', answer: 'json' },
+  'base.get': { access: 'read', page: '/api/bases/{id}', answer: 'json' },
+  'table.list': { access: 'read', page: '/api/tables', answer: 'json' },
+  'table.get': { access: 'read', page: '/api/tables/{name}', answer: 'json' },
+  'variable.get': { access: 'read', page: '/api/variables/{table}/{name}', answer: 'json' },
+  'nomenclature.get': { access: 'read', page: '/api/nomenclatures/{name}', answer: 'json' },
+  'code.get': { access: 'read', page: '/api/codes/{nomenclature}/{*code}', answer: 'json' },
+  'doc.list': { access: 'read', page: '/api/docs', answer: 'json' },
+  'doc.get': { access: 'read', page: '/api/docs/{*path}', answer: 'json' },
+  'record.show': { access: 'read', page: '/api/records/{*id}', answer: 'json' },
+  'catalogue.snapshot': { access: 'read', page: null, answer: 'json' },
+  'catalogue.import': { access: 'local-only', page: null, answer: 'json' },
+  'catalogue.rollback': { access: 'write', page: null, answer: 'json' },
+  'catalogue.sync': { access: 'write', page: null, answer: 'json' },
+  'sync.status': { access: 'read', page: null, answer: 'json' },
+  'sync.sources': { access: 'read', page: null, answer: 'json' },
+  'sync.start': { access: 'write', page: null, answer: 'json' },
+  'sync.progress': { access: 'read', page: null, answer: 'json' },
+  'sync.cancel': { access: 'write', page: null, answer: 'json' },
+  'snapshot.build': { access: 'local-only', page: null, answer: 'json' },
+  'snapshot.keygen': { access: 'local-only', page: null, answer: 'json' },
+  'settings.get': { access: 'read', page: '/api/settings', answer: 'json' },
+  'settings.set': { access: 'write', page: null, answer: 'json' },
+  'system.version': { access: 'read', page: '/api/-/version', answer: 'json' },
+  'system.snapshot': { access: 'read', page: '/api/-/snapshot', answer: 'json' },
+  'system.operations': { access: 'read', page: '/api/-/operations', answer: 'json' },
+};

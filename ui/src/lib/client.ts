@@ -1,9 +1,10 @@
 // THE client of the core API: one interface, two transports.
-//  - inside the desktop app (Tauri 2), `invoke('call', { op, args })` reaches `Hublot::call`;
-//  - in a browser, `fetch('/api/<op>')` reaches `hublot serve` (GET for reads, POST otherwise).
+//  - inside the desktop app (Tauri 2), `invoke('call', { op, args })` reaches `Hublot::call_as`;
+//  - in a browser, `fetch('/api/<op>')` reaches `hublot serve`: GET for reads, POST with a JSON
+//    body otherwise, as the generated `OPERATIONS` map (from the core's table) says.
 // Pages call `api.call('table.get', { name })` and never know which one answers.
 
-import type { Operations, SnapshotInfo, VersionInfo } from './api-types';
+import { OPERATIONS, type OpName, type Operations } from './api-types';
 
 /** An error answered by the core: `{ ok: false, error, status }`. */
 export class ApiError extends Error {
@@ -15,43 +16,12 @@ export class ApiError extends Error {
   }
 }
 
-/** System calls that are not core operations: `/api/-/…` over HTTP. */
-export interface SystemCalls {
-  'system.version': VersionInfo;
-  'system.snapshot': SnapshotInfo;
-}
-
 type Args = Record<string, unknown>;
 
 export interface Transport {
   readonly kind: 'tauri' | 'http';
   call(op: string, args: Args, signal?: AbortSignal): Promise<unknown>;
 }
-
-/** Operations that only read: sent as GET so that they can be cached, linked and retried. */
-const READS = new Set([
-  'search.query',
-  'catalogue.stats',
-  'catalogue.overview',
-  'catalogue.snapshot',
-  'base.get',
-  'table.list',
-  'table.get',
-  'variable.get',
-  'nomenclature.get',
-  'code.get',
-  'doc.get',
-  'doc.list',
-  'record.show',
-  'settings.get',
-  'sync.progress',
-  'sync.sources',
-]);
-
-const SYSTEM_PATHS: Record<string, string> = {
-  'system.version': '/api/-/version',
-  'system.snapshot': '/api/-/snapshot',
-};
 
 function toError(e: unknown, fallbackStatus = 500): ApiError {
   if (e instanceof ApiError) return e;
@@ -64,12 +34,13 @@ function toError(e: unknown, fallbackStatus = 500): ApiError {
   return new ApiError(fallbackStatus, String(e));
 }
 
-/** Query string of a GET: nulls and empty strings are left out. */
+/** Query string of a GET: nulls and empty strings are left out, a list is a repeated key. */
 export function queryString(args: Args): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(args)) {
     if (v === undefined || v === null || v === '' || v === false) continue;
-    p.set(k, String(v));
+    if (Array.isArray(v)) for (const x of v) p.append(k, String(x));
+    else p.set(k, String(v));
   }
   const s = p.toString();
   return s ? `?${s}` : '';
@@ -82,9 +53,7 @@ export class HttpTransport implements Transport {
   async call(op: string, args: Args, signal?: AbortSignal): Promise<unknown> {
     let res: Response;
     try {
-      if (op in SYSTEM_PATHS) {
-        res = await fetch(this.base + SYSTEM_PATHS[op], { signal });
-      } else if (READS.has(op)) {
+      if (OPERATIONS[op as OpName]?.access === 'read') {
         res = await fetch(`${this.base}/api/${op}${queryString(args)}`, { signal });
       } else {
         res = await fetch(`${this.base}/api/${op}`, {
@@ -142,8 +111,6 @@ export function pickTransport(): Transport {
   return inv ? new TauriTransport(inv) : new HttpTransport();
 }
 
-type OpName = keyof Operations;
-
 /** The typed API the pages use. */
 export class Client {
   constructor(readonly transport: Transport) {}
@@ -152,8 +119,9 @@ export class Client {
     return this.transport.call(op, args as Args, signal) as Promise<Operations[K][1]>;
   }
 
-  system<K extends keyof SystemCalls>(op: K): Promise<SystemCalls[K]> {
-    return this.transport.call(op, {}) as Promise<SystemCalls[K]>;
+  /** An operation without arguments (`system.version`, `catalogue.overview`…). */
+  system<K extends OpName>(op: K): Promise<Operations[K][1]> {
+    return this.transport.call(op, {}) as Promise<Operations[K][1]>;
   }
 }
 
