@@ -46,7 +46,11 @@ export interface Base {
   citation?: string | null;
   produits: string[];
   keywords: string[];
+  /** HealthDCAT-AP imports: unmapped properties, raw, and `hublot:missingMandatory`. */
+  extra?: { [key in string]?: JsonValue };
 }
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
 export interface BaseSummary extends Base {
   tables: number;
