@@ -22,7 +22,9 @@ export const ID_KEY = '@id';
 const TYPE_KEYS = new Set(['rdf:type', '@type']);
 /** Bounds: what a page shows of one value (the rest is counted, not shown). */
 const MAX_ITEMS = 50;
-const MAX_DEPTH = 6;
+// Arrays and nodes each count: the import keeps nodes four deep, so this is never reached by it.
+const MAX_DEPTH = 12;
+const RDF_NIL = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#nil';
 
 /** A string that names a resource (an IRI, a `mailto:`), not prose. */
 function isIri(s: string): boolean {
@@ -47,6 +49,25 @@ function textIn(v: unknown, lang: Lang): string | null {
 export function localName(iri: string): string {
   const m = /[#/:]([^#/:]+)[#/]?$/.exec(iri);
   return m ? m[1] : iri;
+}
+
+/** The items of an `rdf:List` kept raw (`{"rdf:first": [x], "rdf:rest": [{…}]}`), or null when
+ * `v` is no list. A tail cut by the import's depth limit (`{}`) is reported as `truncated`. */
+function rdfList(v: Record<string, unknown>): { items: unknown[]; truncated: boolean } | null {
+  const items: unknown[] = [];
+  let cur: unknown = v;
+  for (let guard = 0; guard < MAX_ITEMS * 20; guard++) {
+    if (Array.isArray(cur)) cur = cur[0];
+    if (cur === RDF_NIL || cur === undefined) return { items, truncated: false };
+    if (!isObject(cur)) return null;
+    const keys = Object.keys(cur).filter((k) => k !== '@id');
+    if (keys.length === 0) return items.length ? { items, truncated: true } : null;
+    if (keys.length !== 2 || !('rdf:first' in cur) || !('rdf:rest' in cur)) return null;
+    const first = cur['rdf:first'];
+    items.push(...(Array.isArray(first) ? first : [first]));
+    cur = cur['rdf:rest'];
+  }
+  return { items, truncated: true };
 }
 
 /** Of language-tagged literals, those in the reader's language when there are any. */
@@ -80,6 +101,12 @@ export function view(v: unknown, lang: Lang, depth = 0): View {
   if ('@value' in v) {
     const text = typeof v['@value'] === 'string' ? v['@value'] : JSON.stringify(v['@value']);
     return { kind: 'text', text, lang: typeof v['@language'] === 'string' ? v['@language'] : undefined };
+  }
+  const list = rdfList(v);
+  if (list) {
+    const items = list.items.slice(0, MAX_ITEMS).map((x) => view(x, lang, depth + 1)).filter((x) => x.kind !== 'empty');
+    if (list.truncated) items.push({ kind: 'text', text: '…' });
+    return { kind: 'list', items, more: Math.max(0, list.items.length - MAX_ITEMS) };
   }
   const id = typeof v['@id'] === 'string' ? v['@id'] : undefined;
   const label = textIn(v['skos:prefLabel'], lang);
