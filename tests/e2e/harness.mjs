@@ -86,6 +86,23 @@ export function importCorpus(dir) {
   );
 }
 
+export const FIXTURES = join(REPO, 'tests/fixtures/healthdcat');
+/** The HealthDCAT-AP records of the small data directory: a registry with every mandatory
+ * property and many unmapped ones (id `rncc-2024`), a cohort whose links are `javascript:` URLs
+ * (id `e2e-liens`). */
+export const FIXTURE_RECORDS = ['registre-cardiopathies.ttl', 'e2e-javascript-links.ttl'];
+
+/** A new data directory holding only FIXTURE_RECORDS, imported with the release `hublot`. The
+ * caller removes it. */
+export function fixtureDataDir() {
+  if (!existsSync(HUBLOT)) throw new Error(`${HUBLOT} is missing: run tests/e2e/run.sh (it builds)`);
+  const dir = mkdtempSync(join(tmpdir(), 'hublot-e2e-fixtures-'));
+  execFileSync(HUBLOT, ['--data-dir', dir, 'import', ...FIXTURE_RECORDS.map((f) => join(FIXTURES, f))], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return dir;
+}
+
 /** How to start the server: `hublot serve`. */
 export function serveCommand() {
   return [HUBLOT, ['serve']];

@@ -4,7 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { startServer, serveCommand, launchBrowser, shotPath, rawGet, listeningAddresses, TRAP_PATH, UI_DIR, dataDir } from './harness.mjs';
+import { rmSync } from 'node:fs';
+import {
+  startServer, serveCommand, launchBrowser, shotPath, rawGet, listeningAddresses, fixtureDataDir, TRAP_PATH, UI_DIR, dataDir,
+} from './harness.mjs';
 
 let server;
 let ctx;
@@ -66,6 +69,110 @@ test('a doc page with <script>, onerror= and javascript: links runs nothing', as
   await page.click('[data-testid=doc-body] a[href="#/docs/README.md"]');
   await page.waitForFunction(() => location.hash === '#/docs/README.md');
   await page.close();
+});
+
+/** What a reader could click on the page, and every link whose target is not http(s), mailto,
+ * an in-app route or the JSON twin. */
+async function linkState(page) {
+  return page.evaluate(() => ({
+    pwned: window.__pwned ?? null,
+    unsafe: [...document.querySelectorAll('main [href], main [src], main [action]')]
+      .map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? e.getAttribute('action'))
+      .filter((u) => !/^(#|https?:\/\/|mailto:|\/api\/)/i.test(u)),
+    unlinked: [...document.querySelectorAll('main [data-testid=unlinked-url]')].map((e) => e.textContent.trim()),
+  }));
+}
+
+async function clickAll(page, selector) {
+  for (const el of await page.locator(selector).all()) await el.click({ timeout: 2000 }).catch(() => {});
+  await page.waitForTimeout(300);
+}
+
+test('javascript: URLs from a catalogue (homepage, landing page, foaf:page) are never links', async () => {
+  const dir = fixtureDataDir();
+  const fx = await startServer([], { dataDir: dir });
+  const page = await ctx.newPage();
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  try {
+    // 1. As imported: a cohort whose publisher's homepage, landing page, foaf:page and contact
+    // URL are javascript: URLs. (The import may also drop them; either way no link may remain.)
+    await page.goto(`${fx.url}#/bases/e2e-liens`);
+    await page.locator('[data-testid=base-extra]').waitFor();
+    let s = await linkState(page);
+    assert.deepEqual(s.unsafe, [], 'no link but http(s), mailto and in-app ones');
+    const producer = page.locator('main aside dd', { hasText: 'Institut aux liens piégés' });
+    assert.equal(await producer.count(), 1, 'the producer is listed under Coverage');
+    assert.equal(await producer.locator('a').count(), 0, 'the producer is not a link');
+    // Click what is shown instead of each link (real links open tabs to the example hosts: not clicked).
+    await producer.click();
+    await clickAll(page, 'main [data-testid=unlinked-url]');
+    s = await linkState(page);
+    assert.equal(s.pwned, null, 'no script ran');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: shotPath('21-base-javascript-links'), fullPage: true });
+
+    // 2. Whatever the core lets through, the UI keeps its own check: the same page with the
+    // answer rewritten in the browser so that every catalogue URL is hostile.
+    const hostile = [
+      "javascript:window.__pwned='links-0'",
+      "  JaVaScRiPt:window.__pwned='links-1'",
+      "java\tscript:window.__pwned='links-2'",
+      "\u0001javascript:window.__pwned='links-3'",
+      "data:text/html,<script>parent.__pwned='data'</script>",
+      'vbscript:msgbox(1)',
+      '/api/-/snapshot',
+    ];
+    await page.route(
+      (url) => url.pathname.startsWith('/api/'),
+      async (route) => {
+        const resp = await route.fetch();
+        if (!(resp.headers()['content-type'] ?? '').includes('json')) return route.fulfill({ response: resp });
+        const json = await resp.json();
+        if (json?.base && typeof json.base === 'object') {
+          json.base.producer = { name: 'Producteur piégé', url: "javascript:window.__pwned='producer'" };
+          json.base.links = [
+            ...hostile.map((url, i) => ({ title: { fr: `Lien ${i}`, en: `Link ${i}` }, url })),
+            { title: { fr: 'Lien sûr', en: 'Safe link' }, url: 'https://example.org/ok' },
+            { title: { fr: 'Courriel', en: 'Email' }, url: 'mailto:contact@example.org' },
+          ];
+          json.base.extra = { ...(json.base.extra ?? {}), 'foaf:page': hostile, 'dct:source': [{ '@id': hostile[0], 'rdfs:label': ['x'] }] };
+        }
+        await route.fulfill({ response: resp, json });
+      },
+    );
+    await page.goto(`${fx.url}#/bases/rncc-2024`);
+    await page.locator('[data-testid=base-links]').waitFor();
+    s = await linkState(page);
+    assert.deepEqual(s.unsafe, [], 'no link but http(s), mailto and in-app ones');
+    assert.ok(s.unlinked.some((u) => u.includes("javascript:window.__pwned='producer'")), `the producer's URL shown as text: ${s.unlinked}`);
+    // Each hostile link is listed, as text; the two safe ones stay links.
+    const items = page.locator('[data-testid=base-links] li');
+    assert.equal(await items.count(), hostile.length + 2);
+    for (let i = 0; i < hostile.length; i++) {
+      assert.equal(await items.nth(i).locator('a').count(), 0, `${JSON.stringify(hostile[i])} is not a link`);
+      assert.match(await items.nth(i).innerText(), new RegExp(`Lien ${i}`));
+    }
+    const other = page.locator('[data-testid=base-extra] dd', { hasText: 'vbscript:msgbox(1)' });
+    assert.equal(await other.count(), 1, 'the hostile foaf:page values are listed in the other properties');
+    assert.equal(await other.locator('a').count(), 0);
+    const links = page.locator('[data-testid=base-links]');
+    assert.equal(await links.locator('a[href="https://example.org/ok"][rel~=noopener]').count(), 1, 'a safe link stays a link');
+    assert.equal(await links.locator('a[href="mailto:contact@example.org"]').count(), 1);
+    await clickAll(page, 'main [data-testid=unlinked-url]');
+    s = await linkState(page);
+    assert.equal(s.pwned, null, 'no script ran');
+    assert.deepEqual(dialogs, []);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: shotPath('22-base-hostile-links'), fullPage: true });
+  } finally {
+    await page.close();
+    await fx.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('every response carries a strict CSP and nosniff', async () => {

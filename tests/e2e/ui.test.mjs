@@ -4,7 +4,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shotPath, watchedPage } from './harness.mjs';
+import { rmSync } from 'node:fs';
+import { startServer, launchBrowser, shotPath, watchedPage, fixtureDataDir } from './harness.mjs';
 
 let server;
 let ctx;
@@ -32,10 +33,18 @@ after(async () => {
 const hash = () => page.evaluate(() => decodeURIComponent(location.hash));
 const h1 = () => page.locator('main h1').first().innerText();
 
-async function shot(name) {
+async function shot(name, opts = {}) {
   await page.waitForTimeout(150); // fonts and transitions settle
-  await page.screenshot({ path: shotPath(name) });
+  await page.screenshot({ path: shotPath(name), ...opts });
 }
+
+/** The breadcrumb, step by step: [text, link or null, is the current page]. */
+const trail = () =>
+  page
+    .locator('[data-testid=breadcrumb] li')
+    .evaluateAll((lis) =>
+      lis.map((li) => [li.textContent.trim(), li.querySelector('a')?.getAttribute('href') ?? null, li.getAttribute('aria-current') === 'page']),
+    );
 
 test('home shows the catalogue at a glance', async () => {
   await page.goto(server.url);
@@ -182,6 +191,117 @@ test('switch to English and back', async () => {
   await page.waitForFunction(() => document.documentElement.lang === 'fr');
   assert.match(await h1(), /Réglages et à propos/);
   await shot('12-settings');
+});
+
+test('a breadcrumb on every kind of page, from Home to the page itself', async () => {
+  // A variable: Home › its base › its table › itself.
+  await page.goto(`${server.url}#/variables/KI_ECD_R/BEN_DCD_DTE`);
+  await page.locator('[data-testid=page-title]').waitFor();
+  let t = await trail();
+  assert.equal(t.length, 4, JSON.stringify(t));
+  assert.deepEqual(t[0], ['Accueil', '#/', false]);
+  assert.match(t[1][1], /^#\/bases\//);
+  assert.deepEqual(t.slice(2), [['KI_ECD_R', '#/tables/KI_ECD_R', false], ['BEN_DCD_DTE', null, true]]);
+  const baseHref = t[1][1];
+
+  // Its table: Home › the same base › itself.
+  await page.click('[data-testid=breadcrumb] a[href="#/tables/KI_ECD_R"]');
+  await page.waitForFunction(() => location.hash === '#/tables/KI_ECD_R');
+  await page.locator('[data-testid=variables]').waitFor();
+  t = await trail();
+  assert.equal(t.length, 3, JSON.stringify(t));
+  assert.deepEqual(t[0], ['Accueil', '#/', false]);
+  assert.equal(t[1][1], baseHref);
+  assert.deepEqual(t[2], ['KI_ECD_R', null, true]);
+
+  // The base: Home › (its parent base, if any ›) itself, named like its title.
+  await page.click(`[data-testid=breadcrumb] a[href="${baseHref}"]`);
+  await page.locator('[data-testid=base-tables]').waitFor();
+  t = await trail();
+  assert.deepEqual(t[0], ['Accueil', '#/', false]);
+  assert.deepEqual(t.at(-1), [await h1(), null, true]);
+  assert.ok(t.length === 2 || (t.length === 3 && /^#\/bases\//.test(t[1][1])), JSON.stringify(t));
+  await shot('13-base', { fullPage: true });
+
+  // A code list: Home › Nomenclatures (no page of its own) › itself.
+  await page.goto(`${server.url}#/nomenclatures/IR_SEX_V`);
+  await page.locator('[data-testid=codes-table]').waitFor();
+  assert.deepEqual(await trail(), [
+    ['Accueil', '#/', false],
+    ['Nomenclatures', null, false],
+    ['IR_SEX_V', null, true],
+  ]);
+
+  // Documentation: Home › Documentation › each folder › the page, by its title.
+  await page.goto(`${server.url}#/docs/README.md`);
+  await page.locator('[data-testid=doc-body] h1').waitFor();
+  assert.deepEqual(await trail(), [
+    ['Accueil', '#/', false],
+    ['Documentation', null, true],
+  ]);
+  await page.goto(`${server.url}#/docs/introduction/README.md`);
+  await page.locator('[data-testid=doc-body] h1, [data-testid=doc-body] h2').first().waitFor();
+  t = await trail();
+  assert.deepEqual(t.slice(0, 2), [
+    ['Accueil', '#/', false],
+    ['Documentation', '#/docs/README.md', false],
+  ]);
+  assert.equal(t.length, 3, `the folder's README is the page itself, not one more step: ${JSON.stringify(t)}`);
+  assert.equal(t[2][2], true);
+});
+
+test('a missing table: the page shell shows the error, and still the JSON link', async () => {
+  // Its own tab: the browser logs the 404 to the console, which the watched tab counts as an error.
+  const tab = await ctx.newPage();
+  try {
+    await tab.goto(`${server.url}#/tables/PAS_DE_TABLE_E2E`);
+    await tab.locator('[data-testid=error]').waitFor();
+    assert.match(await tab.locator('[data-testid=error] h2').innerText(), /Page introuvable/);
+    assert.match(await tab.locator('[data-testid=error]').innerText(), /PAS_DE_TABLE_E2E/);
+    assert.equal(await tab.locator('[data-testid=breadcrumb]').count(), 0);
+    assert.equal(await tab.locator('main [role=status]').count(), 0, 'no spinner left');
+    const json = tab.locator('main a.json-link');
+    assert.equal(await json.getAttribute('href'), '/api/tables/PAS_DE_TABLE_E2E');
+    const r = await fetch(new URL('/api/tables/PAS_DE_TABLE_E2E', server.url));
+    assert.equal(r.status, 404);
+    assert.match(r.headers.get('content-type') ?? '', /json/);
+    await tab.waitForTimeout(150);
+    await tab.screenshot({ path: shotPath('14-table-missing') });
+  } finally {
+    await tab.close();
+  }
+});
+
+test('a HealthDCAT-AP base shows its other properties (Base.extra) and what the HDH lacks', async () => {
+  const dir = fixtureDataDir();
+  const fx = await startServer([], { dataDir: dir });
+  try {
+    await page.goto(`${fx.url}#/bases/rncc-2024`);
+    const extra = page.locator('[data-testid=base-extra]');
+    await extra.waitFor();
+    const text = await extra.innerText();
+    assert.match(text, /Autres propriétés/);
+    assert.match(text, /Provenance[\s\S]*Déclarations des centres de cardiologie pédiatrique/);
+    assert.match(text, /Organisme d'accès aux données de santé \(HDAB\)[\s\S]*Health Data Hub/);
+    assert.match(text, /Nombre d'enregistrements\s+healthdcatap:numberOfRecords\s+152\s340/);
+    assert.match(text, /Nationales Register angeborener Herzfehler/, 'the German title, kept raw');
+    assert.match(text, /nombreCentres[\s\S]*58/, 'a property known only by its IRI');
+    // The themes known to Hublot read as labels, linked to their IRI.
+    assert.ok(await extra.locator('a[href="http://publications.europa.eu/resource/authority/data-theme/HEAL"]').count());
+    assert.match(await page.locator('[data-testid=missing-mandatory]').innerText(), /Toutes les propriétés obligatoires/);
+    await shot('15-base-healthdcat', { fullPage: true });
+
+    await page.goto(`${fx.url}#/bases/e2e-liens`);
+    await page.locator('[data-testid=missing-mandatory] li').first().waitFor();
+    const missing = await page.locator('[data-testid=missing-mandatory] li').allInnerTexts();
+    for (const p of ['dct:accessRights', 'dcat:distribution', 'dct:provenance', 'adms:sample']) {
+      assert.ok(missing.includes(p), `${p} listed as missing: ${missing}`);
+    }
+    await shot('16-base-missing-mandatory', { fullPage: true });
+  } finally {
+    await fx.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('keystroke-to-results timings (reported, not asserted)', async () => {

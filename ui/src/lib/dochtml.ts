@@ -4,7 +4,7 @@
 // Links are rewritten: relative `.md` links become in-app routes, other files are marked as
 // unavailable offline, external links open outside.
 
-import { href, resolveDocLink } from './urls';
+import { href, resolveDocLink, safeHref } from './urls';
 
 const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'SELECT', 'LINK', 'META', 'BASE', 'FRAME', 'FRAMESET', 'SVG', 'MATH', 'TEMPLATE']);
 const URL_ATTRS = ['href', 'src', 'xlink:href', 'action', 'formaction', 'srcset', 'poster', 'background'];
@@ -51,7 +51,9 @@ export function renderDoc(html: string, path: string, labels: DocLabels): Docume
   for (const a of Array.from(body.querySelectorAll('a'))) {
     const target = a.getAttribute('href');
     if (target === null) continue;
-    if (/^(https?:|mailto:)/i.test(target.trim())) {
+    const external = safeHref(target);
+    if (external) {
+      a.setAttribute('href', external);
       a.setAttribute('target', '_blank');
       a.setAttribute('rel', 'noopener noreferrer');
       a.classList.add('external');

@@ -1,13 +1,15 @@
 // Search-as-you-type: one shared state for the search box (in the header and on the home page)
 // and the results page. Keystrokes are coalesced by a short debounce; a newer query aborts the
-// request of an older one, so results never arrive out of order. Each rendered answer records
-// the time from the keystroke with performance marks (`search:keystroke-to-results`).
+// request of an older one and its answer is dropped (see debounce.ts), so results never arrive
+// out of order. Each rendered answer records the time from the keystroke with performance marks
+// (`search:keystroke-to-results`).
 
 import { tick } from 'svelte';
 import { api } from './client';
+import { latest, TYPING_DEBOUNCE_MS } from './debounce';
 import type { SearchResponse } from './api-types';
 
-export const DEBOUNCE_MS = 5;
+export const DEBOUNCE_MS = TYPING_DEBOUNCE_MS;
 export const PAGE = 30;
 
 export const search = $state<{
@@ -22,22 +24,36 @@ export const search = $state<{
   focusNext: boolean;
 }>({ q: '', kind: undefined, limit: PAGE, response: null, loading: false, error: null, active: 0, focusNext: false });
 
-let timer: ReturnType<typeof setTimeout> | undefined;
-let controller: AbortController | null = null;
-let seq = 0;
+/** What a run needs besides the shared state: whether the highlighted hit stays (more results). */
+type Run = { keepActive: boolean };
+
+const runner = latest<Run, SearchResponse | null>({
+  delay: DEBOUNCE_MS,
+  called: (_arg, seq) => performance.mark(`search:key:${seq}`),
+  task: (_arg, { signal, seq }) => {
+    const q = search.q.trim();
+    if (!q) return null;
+    search.loading = true;
+    performance.mark(`search:request:${seq}`);
+    return api.call('search.query', { q, kind: search.kind ?? null, limit: search.limit }, signal);
+  },
+  done: (r, { keepActive }, seq) => void show(r, keepActive, seq),
+  failed: (e) => {
+    search.loading = false;
+    search.error = e instanceof Error ? e.message : String(e);
+  },
+});
 
 /** Called on every keystroke: marks it, then runs the search after the debounce. */
 export function typed(q: string) {
-  const n = ++seq;
-  performance.mark(`search:key:${n}`);
   search.q = q;
   search.limit = PAGE;
-  schedule(n);
+  runner.schedule({ keepActive: false });
 }
 
-function schedule(n: number) {
-  clearTimeout(timer);
-  timer = setTimeout(() => run(n), DEBOUNCE_MS);
+/** Runs the search now (not debounced). */
+function runNow(keepActive = false) {
+  runner.now({ keepActive });
 }
 
 /** Sets query and kind (from the URL) and searches if they changed. */
@@ -46,32 +62,22 @@ export function setQuery(q: string, kind: string | undefined) {
   search.q = q;
   search.kind = kind;
   search.limit = PAGE;
-  const n = ++seq;
-  performance.mark(`search:key:${n}`);
-  clearTimeout(timer);
-  void run(n);
+  runNow();
 }
 
 export function setKind(kind: string | undefined) {
   search.kind = kind;
   search.limit = PAGE;
-  const n = ++seq;
-  performance.mark(`search:key:${n}`);
-  clearTimeout(timer);
-  void run(n);
+  runNow();
 }
 
 export function more() {
   search.limit += PAGE;
-  const n = ++seq;
-  performance.mark(`search:key:${n}`);
-  void run(n, true);
+  runNow(true);
 }
 
 export function clear() {
-  clearTimeout(timer);
-  controller?.abort();
-  seq++;
+  runner.cancel();
   search.q = '';
   search.response = null;
   search.loading = false;
@@ -79,42 +85,18 @@ export function clear() {
   search.active = 0;
 }
 
-async function run(n: number, keepActive = false) {
-  const q = search.q.trim();
-  controller?.abort();
-  if (!q) {
-    search.response = null;
-    search.loading = false;
-    search.error = null;
-    return;
-  }
-  const c = new AbortController();
-  controller = c;
-  search.loading = true;
-  performance.mark(`search:request:${n}`);
+async function show(r: SearchResponse | null, keepActive: boolean, n: number) {
+  search.loading = false;
+  search.response = r;
+  search.error = null;
+  if (!r) return;
+  if (!keepActive) search.active = 0;
+  await tick();
+  performance.mark(`search:rendered:${n}`);
   try {
-    const r = await api.call(
-      'search.query',
-      { q, kind: search.kind ?? null, limit: search.limit },
-      c.signal,
-    );
-    if (n !== seq) return; // a newer keystroke wins
-    search.response = r;
-    search.error = null;
-    if (!keepActive) search.active = 0;
-    search.loading = false;
-    await tick();
-    performance.mark(`search:rendered:${n}`);
-    try {
-      performance.measure('search:keystroke-to-results', `search:key:${n}`, `search:rendered:${n}`);
-      performance.measure('search:request-to-results', `search:request:${n}`, `search:rendered:${n}`);
-    } catch {
-      /* marks cleared */
-    }
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') return;
-    if (n !== seq) return;
-    search.loading = false;
-    search.error = e instanceof Error ? e.message : String(e);
+    performance.measure('search:keystroke-to-results', `search:key:${n}`, `search:rendered:${n}`);
+    performance.measure('search:request-to-results', `search:request:${n}`, `search:rendered:${n}`);
+  } catch {
+    /* marks cleared */
   }
 }

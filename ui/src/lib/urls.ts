@@ -186,3 +186,26 @@ export function resolveDocLink(from: string, target: string): Route | 'unavailab
   else if (!last.toLowerCase().endsWith('.md')) return 'unavailable';
   return { name: 'doc', path: p, h: frag || undefined };
 }
+
+/** The schemes a link built from catalogue data may use. */
+const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+/** Longer than any real landing page; a bound on what is parsed. */
+const MAX_URL = 8192;
+
+/**
+ * The URL to put in an `<a href>` when `url` comes from catalogue data (RDF, JSON), or null.
+ * Only absolute http, https and mailto URLs pass: `javascript:`, `data:`, `vbscript:`… (in any
+ * case, with leading spaces or control characters, which the browser would ignore) and relative
+ * URLs (which would resolve against Hublot itself) are shown as text by the caller instead.
+ */
+export function safeHref(url: string | null | undefined): string | null {
+  if (typeof url !== 'string' || url.length > MAX_URL) return null;
+  let u: URL;
+  try {
+    // The URL parser strips what the browser strips before deciding on the scheme.
+    u = new URL(url.trim());
+  } catch {
+    return null;
+  }
+  return SAFE_SCHEMES.has(u.protocol) ? u.href : null;
+}
