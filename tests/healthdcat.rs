@@ -2,6 +2,8 @@
 //! collection (in memory and over a loopback HTTP server), bad input, and the HDH's mandatory
 //! properties checked against the SHACL shapes in `../shared/corpus`.
 
+mod common;
+
 use hublot::ingest::healthdcat::{self, Graph, Node, Page, RdfFormat};
 use hublot::Error;
 use serde_json::Value;
@@ -741,4 +743,72 @@ fn a_record_file_imports_as_bases() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("malformed.ttl: line"), "{err}");
+}
+
+/// "Billion laughs": nested `<!ENTITY>` declarations made a 774-byte file import with gigabytes
+/// of memory and an 889-byte one abort the process. They are refused before parsing, with an
+/// error naming the file and the line, and the active snapshot stays as it was.
+#[test]
+fn entity_declarations_are_refused_before_parsing() {
+    let dir = common::data_dir();
+    let h = common::open_fr(dir.path());
+    let b = common::before(&h);
+    let files = tempfile::tempdir().unwrap();
+    for (name, levels, first, size) in [
+        ("laughs-774.rdf", 7, 68, 774),
+        ("laughs-889.rdf", 8, 126, 889),
+    ] {
+        let path = files.path().join(name);
+        let text = common::billion_laughs(levels, first);
+        assert_eq!(text.len(), size);
+        std::fs::write(&path, text).unwrap();
+        let err = h
+            .import(&hublot::ImportRequest {
+                paths: vec![path.clone()],
+                force: false,
+            })
+            .unwrap_err();
+        assert!(matches!(err, Error::Json { line: 3, .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!("{}: line 3, column 2: ", path.display()))
+                && msg.contains("entity declarations (<!ENTITY …>) are refused"),
+            "{msg}"
+        );
+        common::assert_unchanged(&h, &b, name);
+        // The reader alone (as `snapshot.build` uses it) refuses it too.
+        assert!(healthdcat::read_file(&path).is_err());
+    }
+}
+
+/// An RDF file larger than the bound is refused before it is read, naming the file.
+#[test]
+fn an_oversized_rdf_file_is_refused_unread() {
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("huge.ttl");
+    // Sparse: the size is there without the bytes.
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(healthdcat::MAX_RDF_BYTES + 1).unwrap();
+    drop(f);
+    let err = healthdcat::read_file(&path).unwrap_err();
+    assert!(matches!(err, Error::TooLarge(_)), "{err:?}");
+    assert!(
+        err.to_string().contains(&format!(
+            "{}: {} bytes",
+            path.display(),
+            healthdcat::MAX_RDF_BYTES + 1
+        )),
+        "{err}"
+    );
+    let err = healthdcat::parse_bytes(
+        &vec![b' '; healthdcat::MAX_RDF_BYTES as usize + 1],
+        RdfFormat::Turtle,
+        None,
+        Path::new("https://x.example/page"),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("https://x.example/page: "),
+        "{err}"
+    );
 }
