@@ -812,3 +812,66 @@ fn an_oversized_rdf_file_is_refused_unread() {
         "{err}"
     );
 }
+
+/// `javascript:` (and any other scheme than http, https and mailto) from a record never reaches
+/// a link: each is dropped at ingest with a warning naming the file, the dataset and the
+/// property, and the good links of the same record stay.
+#[test]
+fn only_http_https_and_mailto_urls_are_kept_from_a_record() {
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("xss.ttl");
+    std::fs::write(
+        &path,
+        r#"@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<https://x.example/d> a dcat:Dataset ;
+    dct:identifier "xss" ;
+    dct:title "Piège"@fr ;
+    dcat:landingPage <javascript:alert(1)> , <https://x.example/landing> ;
+    foaf:page <JavaScript:alert(2)> , <mailto:doc@x.example> ;
+    dct:isReferencedBy "javascript://%0aalert(3)" ;
+    dct:publisher [ foaf:name "Éditeur" ; foaf:homepage <javascript:alert(4)> ] ;
+    dcat:contactPoint [ vcard:hasURL <data:text/html,x> ; vcard:fn "Guichet" ] ;
+    dcat:distribution [ dcat:downloadURL <vbscript:msgbox(5)> ] ,
+        [ dcat:accessURL <https://x.example/files> ] .
+"#,
+    )
+    .unwrap();
+    let out = healthdcat::read_file(&path).unwrap();
+    let b = &out.bases[0];
+    let urls: Vec<&str> = b.links.iter().map(|l| l.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://x.example/landing",
+            "https://x.example/files",
+            "mailto:doc@x.example"
+        ]
+    );
+    let producer = b.producer.as_ref().unwrap();
+    assert_eq!(
+        (producer.name.as_str(), producer.url.as_deref()),
+        ("Éditeur", None)
+    );
+    assert_eq!(b.contact.as_deref(), Some("Guichet"));
+    let at = format!("{} (dataset `xss`): ", path.display());
+    for p in [
+        "dcat:landingPage `javascript:alert(1)`",
+        "foaf:page `JavaScript:alert(2)`",
+        "dct:isReferencedBy `javascript://%0aalert(3)`",
+        "dct:publisher/foaf:homepage `javascript:alert(4)`",
+        "dcat:contactPoint/vcard:hasURL `data:text/html,x`",
+        "dcat:distribution/dcat:downloadURL `vbscript:msgbox(5)`",
+    ] {
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.starts_with(&format!("{at}{p} dropped"))),
+            "{p} in {:#?}",
+            out.warnings
+        );
+    }
+    assert_eq!(out.warnings.len(), 6, "{:#?}", out.warnings);
+}

@@ -18,6 +18,7 @@
 //!   requests and a loop to be an error) with the same pieces: [`page_format`],
 //!   [`next_page_url`], [`write_pages`].
 
+use crate::ingest::url;
 use crate::model::{Access, Base, Link, Org, Period, Table, Text, Variable};
 use crate::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -890,7 +891,7 @@ pub fn map_graph(g: &Graph, source: &str) -> HealthDcat {
     let mut out = HealthDcat::default();
     let mut ids: HashSet<String> = HashSet::new();
     for ds in g.datasets() {
-        let mut base = map_dataset(g, &ds);
+        let mut base = map_dataset(g, &ds, source, &mut out.warnings);
         if ids.contains(&base.id) {
             let mut i = 2;
             while ids.contains(&format!("{}-{i}", base.id)) {
@@ -984,17 +985,32 @@ fn join_text(parts: &[Text]) -> Text {
     }
 }
 
-fn push_link(links: &mut Vec<Link>, fr: String, en: String, url: &str) {
-    if url.is_empty() || links.iter().any(|l| l.url == url) {
-        return;
-    }
-    links.push(Link {
-        title: Text { fr, en },
-        url: url.to_string(),
-    });
+/// Where a dataset's URLs come from, for the warnings of [`url::keep`].
+struct UrlSink<'a> {
+    at: String,
+    warnings: &'a mut Vec<String>,
 }
 
-fn map_dataset(g: &Graph, ds: &Node) -> Base {
+impl UrlSink<'_> {
+    fn keep(&mut self, url: &str, property: &str) -> Option<String> {
+        url::keep(url, property, &self.at, self.warnings)
+    }
+
+    /// Adds a link (once per URL), when its URL is one Hublot keeps.
+    fn push_link(&mut self, links: &mut Vec<Link>, fr: String, en: String, url: &str, p: &str) {
+        let Some(url) = self.keep(url, p) else { return };
+        if links.iter().any(|l| l.url == url) {
+            return;
+        }
+        links.push(Link {
+            title: Text { fr, en },
+            url,
+        });
+    }
+}
+
+/// Maps one dataset; URLs Hublot does not keep are dropped with a warning naming `source`.
+fn map_dataset(g: &Graph, ds: &Node, source: &str, warnings: &mut Vec<String>) -> Base {
     let mut extra: BTreeMap<String, Value> = BTreeMap::new();
     let (title, title_others) = text_of(g, ds, "dct:title");
     let (description, desc_others) = text_of(g, ds, "dct:description");
@@ -1010,6 +1026,10 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
         });
     let id = id_for(g, ds, &name);
     let name = if name.is_empty() { id.clone() } else { name };
+    let mut urls = UrlSink {
+        at: format!("{source} (dataset `{id}`)"),
+        warnings,
+    };
 
     // Publisher, contact.
     let producer = g.objects(ds, "dct:publisher").find_map(|o| {
@@ -1018,14 +1038,18 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
         let name = if l.fr.is_empty() { l.en } else { l.fr };
         (!name.is_empty()).then(|| Org {
             name,
-            url: first_str(g, n, "foaf:homepage").map(str::to_string),
+            url: first_str(g, n, "foaf:homepage")
+                .and_then(|u| urls.keep(u, "dct:publisher/foaf:homepage")),
         })
     });
     let contact = g.objects(ds, "dcat:contactPoint").find_map(|o| {
         let n = o.as_node()?;
         first_str(g, n, "vcard:hasEmail")
             .map(|e| e.trim_start_matches("mailto:").to_string())
-            .or_else(|| first_str(g, n, "vcard:hasURL").map(str::to_string))
+            .or_else(|| {
+                first_str(g, n, "vcard:hasURL")
+                    .and_then(|u| urls.keep(u, "dcat:contactPoint/vcard:hasURL"))
+            })
             .or_else(|| first_str(g, n, "vcard:fn").map(str::to_string))
     });
 
@@ -1206,11 +1230,12 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
     let mut links = Vec::new();
     for o in g.objects(ds, "dcat:landingPage") {
         if let Some(u) = o.as_str() {
-            push_link(
+            urls.push_link(
                 &mut links,
                 "Page de présentation".into(),
                 "Landing page".into(),
                 u,
+                "dcat:landingPage",
             );
         }
     }
@@ -1220,8 +1245,9 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
     ] {
         for o in g.objects(ds, via) {
             let Some(n) = o.as_node() else { continue };
-            let Some(url) =
-                first_str(g, n, "dcat:downloadURL").or_else(|| first_str(g, n, "dcat:accessURL"))
+            let Some((url, p)) = ["dcat:downloadURL", "dcat:accessURL"]
+                .into_iter()
+                .find_map(|p| first_str(g, n, p).map(|u| (u, p)))
             else {
                 continue;
             };
@@ -1234,11 +1260,12 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
             let tf = if t.fr.is_empty() { "" } else { &t.fr };
             let te = if t.en.is_empty() { tf } else { &t.en };
             let sep = |x: &str| if x.is_empty() { "" } else { " : " };
-            push_link(
+            urls.push_link(
                 &mut links,
                 format!("{fr}{}{tf}{format}", sep(tf)),
                 format!("{en}{}{te}{format}", if te.is_empty() { "" } else { ": " }),
                 url,
+                &format!("{via}/{p}"),
             );
         }
     }
@@ -1248,20 +1275,22 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
             None if r.contains("://") => r.clone(),
             None => continue,
         };
-        push_link(
+        urls.push_link(
             &mut links,
             "Publication de référence".into(),
             "Reference publication".into(),
             &url,
+            "dct:isReferencedBy",
         );
     }
     for o in g.objects(ds, "foaf:page") {
         if let Some(u) = o.as_str() {
-            push_link(
+            urls.push_link(
                 &mut links,
                 "Documentation".into(),
                 "Documentation".into(),
                 u,
+                "foaf:page",
             );
         }
     }
