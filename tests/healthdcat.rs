@@ -2,6 +2,8 @@
 //! collection (in memory and over a loopback HTTP server), bad input, and the HDH's mandatory
 //! properties checked against the SHACL shapes in `../shared/corpus`.
 
+mod common;
+
 use hublot::ingest::healthdcat::{self, Graph, Node, Page, RdfFormat};
 use hublot::Error;
 use serde_json::Value;
@@ -741,4 +743,135 @@ fn a_record_file_imports_as_bases() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("malformed.ttl: line"), "{err}");
+}
+
+/// "Billion laughs": nested `<!ENTITY>` declarations made a 774-byte file import with gigabytes
+/// of memory and an 889-byte one abort the process. They are refused before parsing, with an
+/// error naming the file and the line, and the active snapshot stays as it was.
+#[test]
+fn entity_declarations_are_refused_before_parsing() {
+    let dir = common::data_dir();
+    let h = common::open_fr(dir.path());
+    let b = common::before(&h);
+    let files = tempfile::tempdir().unwrap();
+    for (name, levels, first, size) in [
+        ("laughs-774.rdf", 7, 68, 774),
+        ("laughs-889.rdf", 8, 126, 889),
+    ] {
+        let path = files.path().join(name);
+        let text = common::billion_laughs(levels, first);
+        assert_eq!(text.len(), size);
+        std::fs::write(&path, text).unwrap();
+        let err = h
+            .import(&hublot::ImportRequest {
+                paths: vec![path.clone()],
+                force: false,
+            })
+            .unwrap_err();
+        assert!(matches!(err, Error::Json { line: 3, .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!("{}: line 3, column 2: ", path.display()))
+                && msg.contains("entity declarations (<!ENTITY …>) are refused"),
+            "{msg}"
+        );
+        common::assert_unchanged(&h, &b, name);
+        // The reader alone (as `snapshot.build` uses it) refuses it too.
+        assert!(healthdcat::read_file(&path).is_err());
+    }
+}
+
+/// An RDF file larger than the bound is refused before it is read, naming the file.
+#[test]
+fn an_oversized_rdf_file_is_refused_unread() {
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("huge.ttl");
+    // Sparse: the size is there without the bytes.
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(healthdcat::MAX_RDF_BYTES + 1).unwrap();
+    drop(f);
+    let err = healthdcat::read_file(&path).unwrap_err();
+    assert!(matches!(err, Error::TooLarge(_)), "{err:?}");
+    assert!(
+        err.to_string().contains(&format!(
+            "{}: {} bytes",
+            path.display(),
+            healthdcat::MAX_RDF_BYTES + 1
+        )),
+        "{err}"
+    );
+    let err = healthdcat::parse_bytes(
+        &vec![b' '; healthdcat::MAX_RDF_BYTES as usize + 1],
+        RdfFormat::Turtle,
+        None,
+        Path::new("https://x.example/page"),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("https://x.example/page: "),
+        "{err}"
+    );
+}
+
+/// `javascript:` (and any other scheme than http, https and mailto) from a record never reaches
+/// a link: each is dropped at ingest with a warning naming the file, the dataset and the
+/// property, and the good links of the same record stay.
+#[test]
+fn only_http_https_and_mailto_urls_are_kept_from_a_record() {
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("xss.ttl");
+    std::fs::write(
+        &path,
+        r#"@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<https://x.example/d> a dcat:Dataset ;
+    dct:identifier "xss" ;
+    dct:title "Piège"@fr ;
+    dcat:landingPage <javascript:alert(1)> , <https://x.example/landing> ;
+    foaf:page <JavaScript:alert(2)> , <mailto:doc@x.example> ;
+    dct:isReferencedBy "javascript://%0aalert(3)" ;
+    dct:publisher [ foaf:name "Éditeur" ; foaf:homepage <javascript:alert(4)> ] ;
+    dcat:contactPoint [ vcard:hasURL <data:text/html,x> ; vcard:fn "Guichet" ] ;
+    dcat:distribution [ dcat:downloadURL <vbscript:msgbox(5)> ] ,
+        [ dcat:accessURL <https://x.example/files> ] .
+"#,
+    )
+    .unwrap();
+    let out = healthdcat::read_file(&path).unwrap();
+    let b = &out.bases[0];
+    let urls: Vec<&str> = b.links.iter().map(|l| l.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://x.example/landing",
+            "https://x.example/files",
+            "mailto:doc@x.example"
+        ]
+    );
+    let producer = b.producer.as_ref().unwrap();
+    assert_eq!(
+        (producer.name.as_str(), producer.url.as_deref()),
+        ("Éditeur", None)
+    );
+    assert_eq!(b.contact.as_deref(), Some("Guichet"));
+    let at = format!("{} (dataset `xss`): ", path.display());
+    for p in [
+        "dcat:landingPage `javascript:alert(1)`",
+        "foaf:page `JavaScript:alert(2)`",
+        "dct:isReferencedBy `javascript://%0aalert(3)`",
+        "dct:publisher/foaf:homepage `javascript:alert(4)`",
+        "dcat:contactPoint/vcard:hasURL `data:text/html,x`",
+        "dcat:distribution/dcat:downloadURL `vbscript:msgbox(5)`",
+    ] {
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.starts_with(&format!("{at}{p} dropped"))),
+            "{p} in {:#?}",
+            out.warnings
+        );
+    }
+    assert_eq!(out.warnings.len(), 6, "{:#?}", out.warnings);
 }

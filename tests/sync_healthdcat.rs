@@ -641,3 +641,42 @@ fn a_local_record_file_is_imported_in_place() {
                 .is_none()
     );
 }
+
+/// "Billion laughs" through sync (it killed `hublot serve`): a page with `<!ENTITY>`
+/// declarations is refused while the pages are walked, naming its URL, and a local record file
+/// with them is refused at import, naming the file. The active snapshot is unchanged.
+#[test]
+fn entity_declarations_are_refused_by_sync_from_a_url_and_from_a_file() {
+    let server = Server::start();
+    let dir = common::data_dir();
+    let h = common::open_fr(dir.path());
+    let b = common::before(&h);
+    let laughs = common::billion_laughs(8, 126);
+    server.put("/catalog.rdf", Some("application/rdf+xml"), laughs.clone());
+    let url = server.url("/catalog.rdf");
+    match h.sync(&req(&url)).unwrap_err() {
+        SyncError::Catalogue { url: u, message } => {
+            assert_eq!(u, url);
+            assert!(
+                message.starts_with("line 3, column 2: invalid RDF/XML: entity declarations"),
+                "{message}"
+            );
+        }
+        e => panic!("expected a page error, got {e:?}"),
+    }
+    common::assert_unchanged(&h, &b, "entities over HTTP");
+
+    let files = tempfile::tempdir().unwrap();
+    let record = files.path().join("laughs.rdf");
+    std::fs::write(&record, &laughs).unwrap();
+    let err = h
+        .sync(&req(&record.display().to_string()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!("{}: line 3, column 2: ", record.display()))
+            && err.contains("<!ENTITY"),
+        "{err}"
+    );
+    common::assert_unchanged(&h, &b, "entities in a local record");
+}

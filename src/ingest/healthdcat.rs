@@ -18,6 +18,7 @@
 //!   requests and a loop to be an error) with the same pieces: [`page_format`],
 //!   [`next_page_url`], [`write_pages`].
 
+use crate::ingest::url;
 use crate::model::{Access, Base, Link, Org, Period, Table, Text, Variable};
 use crate::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -109,6 +110,11 @@ pub const CONTACT_MANDATORY: &[&str] = &["vcard:hasURL", "vcard:hasEmail"];
 /// Largest number of pages [`fetch_paged`] follows by default.
 pub const DEFAULT_MAX_PAGES: usize = 1000;
 
+/// Largest RDF document Hublot parses (a record file, or one page of a collection): the same as
+/// the sync's default page limit (`max_manifest_bytes`). The in-memory graph takes several times
+/// the document's size, so a bound on the input is a bound on the memory.
+pub const MAX_RDF_BYTES: u64 = 64 << 20;
+
 /// An RDF serialisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RdfFormat {
@@ -150,14 +156,19 @@ impl RdfFormat {
         }
     }
 
-    /// Guesses the format from the first bytes (`{`/`[` → JSON-LD, `<?xml`/`<rdf:RDF` →
-    /// RDF/XML, anything else → Turtle).
+    /// Guesses the format from the first bytes (`{`/`[` → JSON-LD, `<?xml`/`<rdf:RDF`/`<!--`/
+    /// `<!DOCTYPE` → RDF/XML, anything else → Turtle).
     pub fn sniff(bytes: &[u8]) -> RdfFormat {
         let s = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
         let t = s.trim_start_matches('\u{feff}').trim_start();
         if t.starts_with('{') || t.starts_with('[') {
             RdfFormat::JsonLd
-        } else if t.starts_with("<?xml") || t.starts_with("<rdf:RDF") || t.starts_with("<!--") {
+        } else if t.starts_with("<?xml")
+            || t.starts_with("<rdf:RDF")
+            || t.starts_with("<!--")
+            || t.get(..9)
+                .is_some_and(|d| d.eq_ignore_ascii_case("<!doctype"))
+        {
             RdfFormat::RdfXml
         } else {
             RdfFormat::Turtle
@@ -354,8 +365,74 @@ fn line_col(bytes: &[u8], offset: u64) -> (u64, u64) {
     (line, col)
 }
 
+/// Refuses an RDF/XML document that declares an entity (`<!ENTITY name "…">`, `<!ENTITY % …>`),
+/// before any parsing: oxrdfxml expands every declared entity eagerly and without limit, so a few
+/// nested declarations ("billion laughs") turn 800 bytes into gigabytes and abort the process.
+/// Records only use them to abbreviate IRIs, which XML namespaces do as well. The scan is looser than XML (any case, spaces after `<!`,
+/// anywhere in the document, comments included) so that nothing the parser would read as a
+/// declaration gets through; a harmless `<!DOCTYPE rdf:RDF>` without declarations is accepted.
+/// (The parser decodes UTF-8 only, so a scan of the bytes sees what it sees.)
+fn refuse_entity_declarations(bytes: &[u8], label: &Path) -> Result<()> {
+    const ENTITY: &[u8] = b"entity";
+    let mut from = 0;
+    while let Some(i) = bytes[from..].iter().position(|&b| b == b'<') {
+        let at = from + i;
+        from = at + 1;
+        if bytes.get(at + 1) != Some(&b'!') {
+            continue;
+        }
+        let rest = &bytes[at + 2..];
+        let word = rest
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|k| &rest[k..])
+            .unwrap_or(&[]);
+        if word.len() >= ENTITY.len() && word[..ENTITY.len()].eq_ignore_ascii_case(ENTITY) {
+            let (line, col) = line_col(bytes, at as u64);
+            return Err(syntax_error(
+                label,
+                RdfFormat::RdfXml,
+                line,
+                col,
+                "entity declarations (<!ENTITY …>) are refused: nested entities can expand a few \
+                 bytes into gigabytes (\"billion laughs\"); write the values out and remove the \
+                 DOCTYPE's declarations",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a document larger than [`MAX_RDF_BYTES`].
+fn check_size(len: u64, label: &Path) -> Result<()> {
+    if len > MAX_RDF_BYTES {
+        return Err(Error::TooLarge(format!(
+            "{}: {len} bytes; an RDF document may have at most {MAX_RDF_BYTES} bytes",
+            label.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Reads an RDF file, refusing it (before reading it) when larger than [`MAX_RDF_BYTES`].
+fn read_rdf_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
+    check_size(len, path)?;
+    // A file that grows while read (or a special file with no length) still stops at the bound.
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(MAX_RDF_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    check_size(bytes.len() as u64, path)?;
+    Ok(bytes)
+}
+
 /// Parses `bytes` (one document in `format`) into `graph`. `base_iri` resolves relative IRIs;
-/// `label` (a file path or URL) names the document in errors, with the line and column.
+/// `label` (a file path or URL) names the document in errors, with the line and column. Every
+/// reader (files, staged pages, the sync's page walk) comes through here, so the input bounds
+/// are checked here: the size ([`MAX_RDF_BYTES`]) and, for RDF/XML, no entity declarations.
 pub fn parse_into(
     graph: &mut Graph,
     bytes: &[u8],
@@ -363,6 +440,10 @@ pub fn parse_into(
     base_iri: Option<&str>,
     label: &Path,
 ) -> Result<()> {
+    check_size(bytes.len() as u64, label)?;
+    if format == RdfFormat::RdfXml {
+        refuse_entity_declarations(bytes, label)?;
+    }
     graph.docs += 1;
     let doc = graph.docs;
     let bad_base = |e: oxrdf::IriParseError| Error::Field {
@@ -473,7 +554,7 @@ pub fn parse_bytes(
 /// Parses a file (format from its extension, else sniffed); relative IRIs resolve against its
 /// `file://` URL.
 pub fn parse_file(path: &Path) -> Result<Graph> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_rdf_file(path)?;
     let format = RdfFormat::from_path(path).unwrap_or_else(|| RdfFormat::sniff(&bytes));
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let base = reqwest::Url::from_file_path(&abs)
@@ -810,7 +891,7 @@ pub fn map_graph(g: &Graph, source: &str) -> HealthDcat {
     let mut out = HealthDcat::default();
     let mut ids: HashSet<String> = HashSet::new();
     for ds in g.datasets() {
-        let mut base = map_dataset(g, &ds);
+        let mut base = map_dataset(g, &ds, source, &mut out.warnings);
         if ids.contains(&base.id) {
             let mut i = 2;
             while ids.contains(&format!("{}-{i}", base.id)) {
@@ -904,17 +985,32 @@ fn join_text(parts: &[Text]) -> Text {
     }
 }
 
-fn push_link(links: &mut Vec<Link>, fr: String, en: String, url: &str) {
-    if url.is_empty() || links.iter().any(|l| l.url == url) {
-        return;
-    }
-    links.push(Link {
-        title: Text { fr, en },
-        url: url.to_string(),
-    });
+/// Where a dataset's URLs come from, for the warnings of [`url::keep`].
+struct UrlSink<'a> {
+    at: String,
+    warnings: &'a mut Vec<String>,
 }
 
-fn map_dataset(g: &Graph, ds: &Node) -> Base {
+impl UrlSink<'_> {
+    fn keep(&mut self, url: &str, property: &str) -> Option<String> {
+        url::keep(url, property, &self.at, self.warnings)
+    }
+
+    /// Adds a link (once per URL), when its URL is one Hublot keeps.
+    fn push_link(&mut self, links: &mut Vec<Link>, fr: String, en: String, url: &str, p: &str) {
+        let Some(url) = self.keep(url, p) else { return };
+        if links.iter().any(|l| l.url == url) {
+            return;
+        }
+        links.push(Link {
+            title: Text { fr, en },
+            url,
+        });
+    }
+}
+
+/// Maps one dataset; URLs Hublot does not keep are dropped with a warning naming `source`.
+fn map_dataset(g: &Graph, ds: &Node, source: &str, warnings: &mut Vec<String>) -> Base {
     let mut extra: BTreeMap<String, Value> = BTreeMap::new();
     let (title, title_others) = text_of(g, ds, "dct:title");
     let (description, desc_others) = text_of(g, ds, "dct:description");
@@ -930,6 +1026,10 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
         });
     let id = id_for(g, ds, &name);
     let name = if name.is_empty() { id.clone() } else { name };
+    let mut urls = UrlSink {
+        at: format!("{source} (dataset `{id}`)"),
+        warnings,
+    };
 
     // Publisher, contact.
     let producer = g.objects(ds, "dct:publisher").find_map(|o| {
@@ -938,14 +1038,18 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
         let name = if l.fr.is_empty() { l.en } else { l.fr };
         (!name.is_empty()).then(|| Org {
             name,
-            url: first_str(g, n, "foaf:homepage").map(str::to_string),
+            url: first_str(g, n, "foaf:homepage")
+                .and_then(|u| urls.keep(u, "dct:publisher/foaf:homepage")),
         })
     });
     let contact = g.objects(ds, "dcat:contactPoint").find_map(|o| {
         let n = o.as_node()?;
         first_str(g, n, "vcard:hasEmail")
             .map(|e| e.trim_start_matches("mailto:").to_string())
-            .or_else(|| first_str(g, n, "vcard:hasURL").map(str::to_string))
+            .or_else(|| {
+                first_str(g, n, "vcard:hasURL")
+                    .and_then(|u| urls.keep(u, "dcat:contactPoint/vcard:hasURL"))
+            })
             .or_else(|| first_str(g, n, "vcard:fn").map(str::to_string))
     });
 
@@ -1126,11 +1230,12 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
     let mut links = Vec::new();
     for o in g.objects(ds, "dcat:landingPage") {
         if let Some(u) = o.as_str() {
-            push_link(
+            urls.push_link(
                 &mut links,
                 "Page de présentation".into(),
                 "Landing page".into(),
                 u,
+                "dcat:landingPage",
             );
         }
     }
@@ -1140,8 +1245,9 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
     ] {
         for o in g.objects(ds, via) {
             let Some(n) = o.as_node() else { continue };
-            let Some(url) =
-                first_str(g, n, "dcat:downloadURL").or_else(|| first_str(g, n, "dcat:accessURL"))
+            let Some((url, p)) = ["dcat:downloadURL", "dcat:accessURL"]
+                .into_iter()
+                .find_map(|p| first_str(g, n, p).map(|u| (u, p)))
             else {
                 continue;
             };
@@ -1154,11 +1260,12 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
             let tf = if t.fr.is_empty() { "" } else { &t.fr };
             let te = if t.en.is_empty() { tf } else { &t.en };
             let sep = |x: &str| if x.is_empty() { "" } else { " : " };
-            push_link(
+            urls.push_link(
                 &mut links,
                 format!("{fr}{}{tf}{format}", sep(tf)),
                 format!("{en}{}{te}{format}", if te.is_empty() { "" } else { ": " }),
                 url,
+                &format!("{via}/{p}"),
             );
         }
     }
@@ -1168,20 +1275,22 @@ fn map_dataset(g: &Graph, ds: &Node) -> Base {
             None if r.contains("://") => r.clone(),
             None => continue,
         };
-        push_link(
+        urls.push_link(
             &mut links,
             "Publication de référence".into(),
             "Reference publication".into(),
             &url,
+            "dct:isReferencedBy",
         );
     }
     for o in g.objects(ds, "foaf:page") {
         if let Some(u) = o.as_str() {
-            push_link(
+            urls.push_link(
                 &mut links,
                 "Documentation".into(),
                 "Documentation".into(),
                 u,
+                "foaf:page",
             );
         }
     }
@@ -1595,7 +1704,7 @@ pub fn read_dir(dir: &Path) -> Result<HealthDcat> {
             });
         }
         let path = dir.join(file);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let bytes = read_rdf_file(&path)?;
         let format = RdfFormat::from_path(&path).unwrap_or_else(|| RdfFormat::sniff(&bytes));
         parse_into(&mut g, &bytes, format, url, &path)?;
     }
@@ -1646,6 +1755,59 @@ mod tests {
     }
 
     #[test]
+    fn entity_declarations_are_found_however_written() {
+        let doc = |dtd: &str| {
+            format!(
+                "<?xml version=\"1.0\"?>\n{dtd}\n<rdf:RDF xmlns:rdf=\"{}\"/>",
+                "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+            )
+        };
+        let label = Path::new("x.rdf");
+        for dtd in [
+            "<!DOCTYPE r [<!ENTITY a \"b\">]>",
+            "<!DOCTYPE r [\n  <!ENTITY % p \"b\">\n]>",
+            "<!doctype r [<!entity a \"b\">]>",
+            "<!DOCTYPE r [<! \t\nEnTiTy a 'b'>]>",
+            "<!DOCTYPE r SYSTEM \"r.dtd\" [<!ENTITY a SYSTEM \"file:///etc/passwd\">]>",
+        ] {
+            let bytes = doc(dtd);
+            match parse_bytes(bytes.as_bytes(), RdfFormat::RdfXml, None, label) {
+                Err(Error::Json {
+                    path,
+                    line,
+                    message,
+                    ..
+                }) => {
+                    assert_eq!(path, label);
+                    assert!(line == 2 || line == 3, "{dtd}: line {line}");
+                    assert!(message.contains("<!ENTITY"), "{message}");
+                }
+                r => panic!("{dtd}: expected a refusal, got {r:?}"),
+            }
+        }
+        // Declared after the root element: still refused (the parser would read it).
+        let late = format!("{}<!DOCTYPE r [<!ENTITY a \"b\">]>", doc(""));
+        assert!(parse_bytes(late.as_bytes(), RdfFormat::RdfXml, None, label).is_err());
+        // A DOCTYPE without declarations is harmless.
+        let g = parse_bytes(
+            doc("<!DOCTYPE rdf:RDF>").as_bytes(),
+            RdfFormat::RdfXml,
+            None,
+            label,
+        )
+        .unwrap();
+        assert!(g.is_empty());
+        // Turtle has no entities: the same text in a literal is only text.
+        let ttl = "<http://x.example/a> <http://x.example/b> \"<!ENTITY a 'b'>\" .";
+        assert_eq!(
+            parse_bytes(ttl.as_bytes(), RdfFormat::Turtle, None, label)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
     fn sniffing() {
         assert_eq!(RdfFormat::sniff(b"  {\"@context\": {}}"), RdfFormat::JsonLd);
         assert_eq!(
@@ -1653,6 +1815,10 @@ mod tests {
             RdfFormat::RdfXml
         );
         assert_eq!(RdfFormat::sniff(b"@prefix dcat: <x> ."), RdfFormat::Turtle);
+        assert_eq!(
+            RdfFormat::sniff(b"<!DOCTYPE rdf:RDF [<!ENTITY a 'b'>]>"),
+            RdfFormat::RdfXml
+        );
         assert_eq!(
             RdfFormat::from_media_type("text/turtle; charset=utf-8"),
             Some(RdfFormat::Turtle)

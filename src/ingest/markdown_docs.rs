@@ -130,6 +130,8 @@ pub fn sanitizer() -> &'static ammonia::Builder<'static> {
             b.add_tag_attributes(h, &["id"]);
         }
         b.add_tag_attributes("code", &["class"]);
+        // The same schemes as every other URL kept from a source (relative links stay).
+        b.url_schemes(crate::ingest::url::KEPT_SCHEMES.iter().copied().collect());
         b
     })
 }
@@ -188,6 +190,25 @@ pub fn slug(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_keep_only_http_https_mailto_and_relative_targets() {
+        let p = parse_doc_page(
+            "# T\n\n[a](javascript:alert(1)) [b](https://x.example/) [c](mailto:m@x.example) \
+             [d](other.md#s) [e](data:text/html,x) [f](tel:0102)\n",
+            "t.md",
+        );
+        for kept in [
+            "href=\"https://x.example/\"",
+            "href=\"mailto:m@x.example\"",
+            "href=\"other.md#s\"",
+        ] {
+            assert!(p.html.contains(kept), "{kept} in {}", p.html);
+        }
+        for gone in ["javascript", "data:", "tel:"] {
+            assert!(!p.html.contains(gone), "{gone} in {}", p.html);
+        }
+    }
 
     #[test]
     fn title_text_and_anchors() {

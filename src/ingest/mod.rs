@@ -18,6 +18,7 @@ pub mod markdown_docs;
 pub mod nomenclature_csv;
 pub mod snapshot_manifest;
 pub mod table_schema;
+pub mod url;
 
 use crate::model::{Base, DocPage, Table, Text};
 use crate::{Error, Result};
@@ -219,9 +220,10 @@ fn read_bases(dir: &Path, d: &mut SourceData) -> Result<()> {
         return Ok(());
     }
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let bases: Vec<Base> = serde_json::from_slice(&bytes).map_err(|e| Error::json(&path, &e))?;
+    let mut bases: Vec<Base> =
+        serde_json::from_slice(&bytes).map_err(|e| Error::json(&path, &e))?;
     let mut seen = HashMap::new();
-    for (i, b) in bases.iter().enumerate() {
+    for (i, b) in bases.iter_mut().enumerate() {
         if b.id.trim().is_empty() || b.id.contains('/') {
             return Err(Error::Field {
                 path: path.clone(),
@@ -235,6 +237,20 @@ fn read_bases(dir: &Path, d: &mut SourceData) -> Result<()> {
                 field: format!("[{i}].id"),
                 message: format!("`{}` already used by entry {j}", b.id),
             });
+        }
+        // A published snapshot is as untrusted as any other source: its links reach `<a href>`.
+        let at = format!("{} [{i}] (base `{}`)", path.display(), b.id);
+        if let Some(p) = b.producer.as_mut() {
+            p.url = p
+                .url
+                .take()
+                .and_then(|u| url::keep(&u, "producer.url", &at, &mut d.warnings));
+        }
+        for (j, mut l) in std::mem::take(&mut b.links).into_iter().enumerate() {
+            if let Some(u) = url::keep(&l.url, &format!("links[{j}].url"), &at, &mut d.warnings) {
+                l.url = u;
+                b.links.push(l);
+            }
         }
     }
     d.bases = bases;
@@ -461,4 +477,38 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
             .flat_map(|h| h.join().expect("reader thread panicked"))
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A published snapshot's `bases.json` goes through the same URL policy as RDF.
+    #[test]
+    fn snapshot_bases_keep_only_http_https_and_mailto_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let bases = serde_json::json!([{
+            "id": "b",
+            "name": "B",
+            "producer": {"name": "P", "url": "javascript:alert(1)"},
+            "links": [
+                {"title": {"fr": "x", "en": "x"}, "url": "JAVASCRIPT:alert(2)"},
+                {"title": {"fr": "y", "en": "y"}, "url": "https://y.example/"},
+                {"title": {"fr": "z", "en": "z"}, "url": "mailto:z@z.example"}
+            ]
+        }]);
+        std::fs::write(dir.path().join("bases.json"), bases.to_string()).unwrap();
+        let mut d = SourceData::default();
+        read_bases(dir.path(), &mut d).unwrap();
+        let b = &d.bases[0];
+        assert_eq!(b.producer.as_ref().unwrap().url, None);
+        let urls: Vec<&str> = b.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["https://y.example/", "mailto:z@z.example"]);
+        assert_eq!(d.warnings.len(), 2, "{:?}", d.warnings);
+        let file = dir.path().join("bases.json").display().to_string();
+        assert!(
+            d.warnings[0].starts_with(&format!("{file} [0] (base `b`): producer.url `javascript:"))
+        );
+        assert!(d.warnings[1].contains(": links[0].url `JAVASCRIPT:alert(2)` dropped"));
+    }
 }

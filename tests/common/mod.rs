@@ -148,3 +148,23 @@ pub fn assert_unchanged(h: &hublot::Hublot, b: &Before, what: &str) {
         .collect();
     assert!(snaps.is_empty(), "{what}: staging snapshot left: {snaps:?}");
 }
+
+/// An RDF/XML record whose title is `&l{levels};`, each entity ten of the one before and `l0`
+/// `first` bytes long ("billion laughs"): `billion_laughs(7, 68)` is 774 bytes and expands to
+/// 680 MB, `billion_laughs(8, 126)` is 889 bytes and expands to 12.6 GB. Written by the tests
+/// that need it, never committed.
+pub fn billion_laughs(levels: usize, first: usize) -> String {
+    let l0: String = "lol".chars().cycle().take(first).collect();
+    let mut s = format!("<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [\n <!ENTITY l0 \"{l0}\">\n");
+    for i in 1..=levels {
+        s.push_str(&format!(
+            " <!ENTITY l{i} \"{}\">\n",
+            format!("&l{};", i - 1).repeat(10)
+        ));
+    }
+    s.push_str("]>\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns:dcat=\"http://www.w3.org/ns/dcat#\" xmlns:dct=\"http://purl.org/dc/terms/\">\n");
+    s.push_str(&format!(
+        " <dcat:Dataset rdf:about=\"https://x.example/d\"><dct:title>&l{levels};</dct:title></dcat:Dataset>\n</rdf:RDF>\n"
+    ));
+    s
+}
