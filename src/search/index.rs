@@ -446,6 +446,8 @@ pub struct SearchIndex {
     pub(crate) f: Fields,
     pub(crate) index: Index,
     pub(crate) path: PathBuf,
+    /// Bounds the searches running at once on this index.
+    pub(crate) gate: super::gate::Gate,
 }
 
 impl SearchIndex {
@@ -485,6 +487,7 @@ impl SearchIndex {
             f,
             index,
             path: dir.to_path_buf(),
+            gate: super::gate::Gate::new(super::gate::default_limit()),
         })
     }
 }

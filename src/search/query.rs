@@ -216,6 +216,79 @@ impl SegmentCollector for SegmentRankAndCount {
     }
 }
 
+/// The longest query searched, in characters. The longest real queries are a few words (the
+/// relevance set's longest is 33 characters); a pasted paragraph still fits.
+pub const MAX_QUERY_CHARS: usize = 1024;
+
+/// The most different words a query may have (repeated words count once). Each word adds a
+/// handful of clauses and, when unknown, a fuzzy automaton: this bounds the work of a search.
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// At most this many unknown words of a query are matched fuzzily; the others must match
+/// exactly. A fuzzy word costs an automaton walk over the title dictionary and a bitset over
+/// every document, by far the most expensive clause.
+const MAX_FUZZY_WORDS: usize = 8;
+
+/// A query longer than this many words gets no phrase clause: titles are short and a phrase's
+/// cost grows with its length.
+const MAX_PHRASE_TERMS: usize = 16;
+
+/// The longest filter value (a base, a table, a code list, a kind), in bytes.
+const MAX_FILTER_BYTES: usize = 256;
+
+/// Refuses a request whose query or filters are longer than a search accepts, before any work.
+fn check_size(req: &SearchRequest) -> Result<()> {
+    // Counting characters is linear; the byte length bounds it first (a char is ≤ 4 bytes).
+    if req.q.len() > 4 * MAX_QUERY_CHARS || req.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::TooLarge(format!(
+            "the query is {} characters long; a search accepts at most {MAX_QUERY_CHARS}",
+            req.q.chars().count()
+        )));
+    }
+    for (name, v) in [
+        ("kind", &req.kind),
+        ("base", &req.base),
+        ("produit", &req.produit),
+        ("table", &req.table),
+        ("nomenclature", &req.nomenclature),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| v.len() > MAX_FILTER_BYTES) {
+            return Err(Error::TooLarge(format!(
+                "`{name}` is {} bytes long; a filter accepts at most {MAX_FILTER_BYTES}",
+                v.len()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a query with more than [`MAX_QUERY_WORDS`] different words, counted both as the
+/// analyzer's tokens and as the space-separated words the identifier clauses use.
+fn check_words(words: &[String], tokens: &[(usize, String)]) -> Result<()> {
+    let distinct = tokens
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+        .max(words.len());
+    if distinct > MAX_QUERY_WORDS {
+        return Err(Error::TooLarge(format!(
+            "the query has {distinct} different words; a search accepts at most \
+             {MAX_QUERY_WORDS}: keep the words that matter"
+        )));
+    }
+    Ok(())
+}
+
+/// Keeps the first occurrence of each word, in order.
+fn dedup(words: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    words
+        .into_iter()
+        .filter(|w| seen.insert(w.clone()))
+        .collect()
+}
+
 /// `t_mco22b` → `t_mcoaab`: PMSI tables are named with `aa` for the year.
 fn pmsi_year_placeholder(w: &str) -> Option<String> {
     let b = w.as_bytes();
@@ -257,9 +330,13 @@ impl SearchIndex {
         out
     }
 
-    /// Runs a search.
+    /// Runs a search. Refused with [`Error::TooLarge`] when the query is longer than
+    /// [`MAX_QUERY_CHARS`] or has more than [`MAX_QUERY_WORDS`] different words, and with
+    /// [`Error::Overloaded`] when as many searches as allowed are already running.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let start = std::time::Instant::now();
+        check_size(req)?;
+        let _pass = self.gate.enter()?;
         let f = &self.f;
         let searcher = self.reader.searcher();
         let limit = req.limit.unwrap_or(20).clamp(1, 500);
@@ -288,6 +365,10 @@ impl SearchIndex {
             })
             .filter(|w| !w.is_empty())
             .collect();
+        // Repeated words count once: they would only repeat clauses.
+        let words = dedup(words);
+        let raw_words = self.analyze("words", q);
+        check_words(&words, &raw_words)?;
         if !folded.is_empty() {
             should.push(boosted(term_q(f.ident, &folded), 40.0));
         }
@@ -324,9 +405,12 @@ impl SearchIndex {
         // bigger one for the phrase.
         let stems = self.analyze("fr", q);
         let mut per_term: Vec<Box<dyn Query>> = Vec::new();
-        let raw_words = self.analyze("words", q);
         let last_pos = raw_words.last().map(|x| x.0);
+        let mut fuzzy_words = 0;
         for (pos, s) in stems.iter() {
+            if terms_out.contains(s) {
+                continue;
+            }
             let known = [f.title, f.label, f.body].iter().any(|&fl| {
                 searcher
                     .doc_freq(&Term::from_field_text(fl, s))
@@ -354,6 +438,7 @@ impl SearchIndex {
                 .unwrap_or(s);
             let typing = Some(*pos) == last_pos && !req.q.ends_with(' ');
             if !known
+                && fuzzy_words < MAX_FUZZY_WORDS
                 && raw.chars().count() >= 4
                 && !raw.chars().any(|c| c.is_ascii_digit())
                 && (!typing || !self.has_prefix(&searcher, f.title_words, raw))
@@ -364,6 +449,7 @@ impl SearchIndex {
                 let fz = FuzzyTermQuery::new(Term::from_field_text(f.title_words, raw), dist, true);
                 alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
                 fuzzy_used = true;
+                fuzzy_words += 1;
             }
             let alt: Box<dyn Query> = Box::new(BooleanQuery::new(alts));
             should.push((Occur::Should, alt.box_clone()));
@@ -372,7 +458,8 @@ impl SearchIndex {
         }
         // The exact (unstemmed) word earns a little more than its stem: `sein` should not
         // match "Seine-Maritime" as well as "cancer du sein".
-        for (_, w) in &raw_words {
+        let plain_words = dedup(raw_words.iter().map(|x| x.1.clone()).collect());
+        for w in &plain_words {
             if !super::index::STOP_WORDS.contains(&w.as_str()) {
                 should.push(boosted(term_q(f.title_words, w), 0.6));
             }
@@ -399,7 +486,7 @@ impl SearchIndex {
                 per_term.into_iter().map(|q| (Occur::Must, q)).collect();
             should.push(boosted(Box::new(BooleanQuery::new(all)), 2.0));
         }
-        if stems.len() > 1 {
+        if stems.len() > 1 && stems.len() <= MAX_PHRASE_TERMS {
             // Phrases are matched in titles only: positions in long bodies cost more than
             // they add over the all-terms bonus.
             let terms: Vec<(usize, Term)> = stems
@@ -413,8 +500,12 @@ impl SearchIndex {
         }
 
         // 3. Glossary: English and lay words bring in the French the catalogue uses.
-        let plain_words: Vec<String> = raw_words.iter().map(|x| x.1.clone()).collect();
-        for exp in glossary::expand(&plain_words) {
+        // Glossary keys span consecutive words: expand the words as typed, repeats included.
+        let typed_words: Vec<String> = raw_words.iter().map(|x| x.1.clone()).collect();
+        let mut expansions = glossary::expand(&typed_words);
+        let mut seen = std::collections::HashSet::new();
+        expansions.retain(|e| seen.insert(*e));
+        for exp in expansions {
             let es = self.analyze("fr", exp);
             let mut group: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for (_, s) in &es {
@@ -581,5 +672,132 @@ impl SearchIndex {
             terms: terms_out,
             fuzzy: fuzzy_used,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::IndexBuilder;
+
+    /// A small index: one code list of sexes and a few codes.
+    fn index() -> (tempfile::TempDir, SearchIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let b = IndexBuilder::create(dir.path()).unwrap();
+        b.add_nomenclature("IR_SEX_V", "Sexe", &["SEX_COD".into(), "SEX_LIB".into()])
+            .unwrap();
+        for (code, label) in [("1", "masculin"), ("2", "féminin"), ("9", "inconnu")] {
+            b.add_code("IR_SEX_V", Some("Sexe"), 3, code, label)
+                .unwrap();
+        }
+        b.finish().unwrap();
+        let idx = SearchIndex::open(dir.path()).unwrap();
+        (dir, idx)
+    }
+
+    fn q(text: &str) -> SearchRequest {
+        SearchRequest {
+            q: text.into(),
+            ..Default::default()
+        }
+    }
+
+    /// `n` different words of letters only, `mot…` (so that each could be matched fuzzily).
+    fn distinct_words(n: usize) -> Vec<String> {
+        short_words("mot", n)
+    }
+
+    fn short_words(prefix: &str, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                let mut w = String::from(prefix);
+                let mut k = i;
+                loop {
+                    w.push((b'a' + (k % 26) as u8) as char);
+                    k /= 26;
+                    if k == 0 {
+                        break w;
+                    }
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_query_longer_than_the_limit_is_refused_as_too_large() {
+        let (_d, idx) = index();
+        // The size of the query that took `hublot serve` to 1.6 GB.
+        let long = distinct_words(62 * 1024 / 6).join(" ");
+        let e = idx.search(&q(&long)).unwrap_err();
+        assert!(matches!(e, Error::TooLarge(_)), "{e}");
+        assert_eq!(e.status(), 413);
+        assert!(e.to_string().contains("at most 1024"), "{e}");
+        // Characters are counted, not bytes: 1024 accented letters pass the length check.
+        let accented = "é".repeat(MAX_QUERY_CHARS);
+        assert!(idx.search(&q(&accented)).is_ok());
+        let e = idx
+            .search(&q(&"é".repeat(MAX_QUERY_CHARS + 1)))
+            .unwrap_err();
+        assert!(e.to_string().contains("1025 characters"), "{e}");
+    }
+
+    #[test]
+    fn more_different_words_than_the_limit_are_refused_repeats_count_once() {
+        let (_d, idx) = index();
+        let many = short_words("w", 200).join(" ");
+        assert!(many.chars().count() <= MAX_QUERY_CHARS);
+        let e = idx.search(&q(&many)).unwrap_err();
+        assert!(matches!(e, Error::TooLarge(_)), "{e}");
+        assert!(
+            e.to_string().contains("200 different words") && e.to_string().contains("at most 32"),
+            "{e}"
+        );
+        let limit = distinct_words(MAX_QUERY_WORDS).join(" ");
+        assert!(idx.search(&q(&limit)).is_ok());
+        let one_more = distinct_words(MAX_QUERY_WORDS + 1).join(" ");
+        assert!(idx.search(&q(&one_more)).is_err());
+        // The same word many times is one word; it still finds what it finds once.
+        let repeated = ["féminin"; 100].join(" ");
+        let r = idx.search(&q(&repeated)).unwrap();
+        assert_eq!(r.hits[0].id, "code/IR_SEX_V/2");
+        assert_eq!(r.terms, idx.search(&q("féminin")).unwrap().terms);
+    }
+
+    #[test]
+    fn long_filters_are_refused() {
+        let (_d, idx) = index();
+        let e = idx
+            .search(&SearchRequest {
+                q: "sexe".into(),
+                table: Some("T".repeat(10_000)),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(matches!(e, Error::TooLarge(_)), "{e}");
+        assert!(e.to_string().contains("`table`"), "{e}");
+    }
+
+    #[test]
+    fn many_unknown_words_still_answer_and_typos_still_match() {
+        let (_d, idx) = index();
+        // 32 unknown words, each a fuzzy candidate, and a typo among them.
+        let mut w = distinct_words(MAX_QUERY_WORDS - 1);
+        w.insert(0, "feminim".into());
+        let r = idx.search(&q(&w.join(" "))).unwrap();
+        assert!(r.fuzzy);
+        assert_eq!(r.hits[0].id, "code/IR_SEX_V/2");
+    }
+
+    #[test]
+    fn a_full_gate_refuses_a_search_at_once() {
+        let (_d, idx) = index();
+        let passes: Vec<_> = (0..idx.gate.limit())
+            .map(|_| idx.gate.enter().unwrap())
+            .collect();
+        let e = idx.search(&q("sexe")).unwrap_err();
+        assert!(matches!(e, Error::Overloaded(_)), "{e}");
+        assert_eq!(e.status(), 503);
+        drop(passes);
+        assert!(!idx.search(&q("sexe")).unwrap().hits.is_empty());
     }
 }
