@@ -996,7 +996,8 @@ fn snapshot_build_writes_a_verifiable_manifest() {
 }
 
 /// `hublot sync` killed with SIGKILL at several points (manifest, downloads, build): the next
-/// start opens the previous snapshot intact, and the next sync completes.
+/// start opens the previous snapshot intact, and the next sync completes with the snapshot
+/// before it kept for rollback. (Kills inside the pointer swap itself: tests/data_dir.rs.)
 #[test]
 fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
     let (_t, server) = serve_copy(corpus_snapshot());
@@ -1031,6 +1032,11 @@ fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
                 s.tables > 100 && s.docs > 100,
                 "killed at {ms} ms after the swap: {s:?}"
             );
+            assert_eq!(
+                hublot::store::DataDir::new(data.path()).unwrap().previous(),
+                Some(b.id.clone()),
+                "killed at {ms} ms after the swap: previous is not the snapshot before"
+            );
             eprintln!("sync had activated its snapshot before {ms} ms; no later kill points");
             break;
         }
@@ -1054,6 +1060,12 @@ fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
         "the corpus snapshot is active: {s:?}"
     );
     assert_ne!(h.snapshot().unwrap().id, b.id);
+    // The killed attempts left the pointer pair whole: rollback returns to the first snapshot.
+    assert_eq!(
+        hublot::store::DataDir::new(data.path()).unwrap().previous(),
+        Some(b.id.clone())
+    );
+    assert_eq!(h.rollback().unwrap().id, b.id);
 }
 
 /// After a kill the active snapshot is the same and byte-identical; debris is allowed (the
