@@ -157,10 +157,11 @@ pub fn find() -> Result<PathBuf, String> {
     let cache = dirs::cache_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join("hublot-corpus");
-    fetch_into(&cache, &pinned_sources()).map_err(|e| {
+    fetch_into(&cache, &pinned_sources()).map_err(|_| {
         format!(
-            "the corpus is not at {} and could not be downloaded ({e}): set HUBLOT_CORPUS to a \
-             folder holding {}",
+            "the corpus is neither in HUBLOT_CORPUS nor at {} and could not be downloaded (the \
+             reasons are on stderr, after `hublot tests:`): set HUBLOT_CORPUS to a folder holding \
+             {}",
             shared.display(),
             parts_list()
         )
@@ -168,7 +169,12 @@ pub fn find() -> Result<PathBuf, String> {
 }
 
 fn parts_list() -> String {
-    PARTS.map(|(p, _)| p).join(", ")
+    let names = PARTS.map(|(p, _)| p);
+    format!(
+        "{} and {}",
+        names[..names.len() - 1].join(", "),
+        names[names.len() - 1]
+    )
 }
 
 /// Writes a line on the real stderr: the test harness captures `eprintln!` of passing tests,
@@ -221,7 +227,6 @@ fn fetch_one_in(
     unpacked: &Path,
     staged: &Path,
 ) -> Result<(), String> {
-    let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
     let mut failures = Vec::new();
     let mut got = None;
     for url in &s.urls {
@@ -246,6 +251,19 @@ fn fetch_one_in(
     let Some(url) = got else {
         return Err(failures.join("; "));
     };
+    unpack(cache, s, url, part, unpacked, staged).inspect_err(|e| say(e))
+}
+
+/// Extracts the downloaded archive, keeps the selected files, checks them, moves them in place.
+fn unpack(
+    cache: &Path,
+    s: &Source,
+    url: &str,
+    part: &Path,
+    unpacked: &Path,
+    staged: &Path,
+) -> Result<(), String> {
+    let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
     let report = archive::extract(part, unpacked, ExtractLimits::default())
         .map_err(|e| format!("{url}: {e}"))?;
     let mut kept = 0;
