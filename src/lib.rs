@@ -22,7 +22,8 @@
 //! - [`ingest`] reads sources (Table Schema JSON, code-list CSV, Markdown, snapshots) into a
 //!   [`ingest::Catalogue`];
 //! - [`build`] writes a snapshot directory from it (catalogue.sqlite, samples.sqlite, index);
-//! - [`store`] manages the data directory, the atomic `current` pointer and the user's data;
+//! - [`store`] manages the data directory, its atomic pointer to the current and previous
+//!   snapshots (`pointer.json`) and the user's data;
 //! - [`search`] answers queries;
 //! - [`api::Hublot`] is the one command surface that the CLI, the HTTP server and the app adapt.
 

@@ -463,3 +463,20 @@ fn relevance_set() {
         misses.join("\n")
     );
 }
+
+/// The pins of the corpus finder (tests/common/corpus.rs) describe this corpus: a machine
+/// without it downloads the same files.
+#[test]
+fn the_corpus_is_what_the_finder_would_download() {
+    let c = common::corpus();
+    for s in common::corpus::pinned_sources() {
+        assert_eq!(
+            common::corpus::tree_digest(&c.join(&s.name)).unwrap(),
+            s.digest,
+            "{} in {} differs from the pinned commit {}",
+            s.name,
+            c.display(),
+            s.commit
+        );
+    }
+}

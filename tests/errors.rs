@@ -91,8 +91,8 @@ impl Setup {
         );
         let data = self.root.join("data");
         assert_eq!(
-            std::fs::read_to_string(data.join("current")).unwrap(),
-            self.active
+            hublot::store::DataDir::new(&data).unwrap().current(),
+            Some(self.active.clone())
         );
         assert!(
             common::tree_digest(&data.join("snapshots").join(&self.active)) == self.digest,

@@ -1,6 +1,8 @@
 //! HealthDCAT-AP records → bases: three realistic records (Turtle, JSON-LD, RDF/XML), a paged
 //! collection (in memory and over a loopback HTTP server), bad input, and the HDH's mandatory
-//! properties checked against the SHACL shapes in `../shared/corpus`.
+//! properties checked against the HDH's SHACL shapes in the corpus (`../shared/corpus`).
+
+mod common;
 
 mod common;
 
@@ -16,16 +18,10 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The HDH shapes and vocabularies in ../shared/corpus: their absence fails the test that needs
-/// them, with a message, rather than letting it pass unchecked.
+/// The HDH shapes and vocabularies of the corpus (found by `common::corpus`): their absence
+/// fails the test that needs them, with a message, rather than letting it pass unchecked.
 fn corpus() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/healthdcat-ap");
-    assert!(
-        p.is_dir(),
-        "{} is missing: these checks need the HDH shapes and vocabularies",
-        p.display()
-    );
-    p
+    common::corpus().join("healthdcat-ap")
 }
 
 fn strings(v: &Value) -> Vec<String> {

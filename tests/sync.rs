@@ -931,6 +931,141 @@ fn archives_are_extracted_safely() {
     assert_eq!(std::fs::read(r.root.join("docs/a.md")).unwrap(), b"# A\n");
 }
 
+/// The corpus finder's download path (tests/common/corpus.rs), against this server: archives
+/// shaped like GitHub's (one top folder) are fetched once into a cache with Hublot's HTTP client
+/// and extractor, only the selected files kept and checked against the pinned digest; a second
+/// call downloads nothing; a mirror is tried when the first URL fails; a wrong digest or an
+/// unreachable server fails with the URL and the reason.
+#[test]
+fn corpus_finder_fetches_pinned_archives_once_over_loopback() {
+    use common::corpus::{fetch_into, tree_digest, Source};
+    use tar::EntryType as T;
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(
+        root.path().join("schema.tar.gz"),
+        tar_gz(&[
+            ("schema-abc/", T::Directory, b"", None),
+            ("schema-abc/schemas/", T::Directory, b"", None),
+            (
+                "schema-abc/schemas/T.json",
+                T::Regular,
+                b"{\"name\": \"T\"}",
+                None,
+            ),
+            ("schema-abc/LICENSE", T::Regular, b"MPL-2.0", None),
+            ("schema-abc/notebooks/n.py", T::Regular, b"left out", None),
+        ]),
+    )
+    .unwrap();
+    std::fs::write(
+        root.path().join("docs.tar.gz"),
+        tar_gz(&[
+            ("docs-def/", T::Directory, b"", None),
+            ("docs-def/README.md", T::Regular, b"# Docs", None),
+            ("docs-def/files/big.pdf", T::Regular, b"%PDF", None),
+        ]),
+    )
+    .unwrap();
+    // The expected digests, from the files the selection should keep.
+    let expect = tempfile::tempdir().unwrap();
+    let want = |files: &[(&str, &[u8])]| {
+        let d = expect.path().join(files[0].0.replace('/', "_"));
+        for (p, b) in files {
+            std::fs::create_dir_all(d.join(p).parent().unwrap()).unwrap();
+            std::fs::write(d.join(p), b).unwrap();
+        }
+        tree_digest(&d).unwrap()
+    };
+    let schema_digest = want(&[
+        ("schemas/T.json", b"{\"name\": \"T\"}"),
+        ("LICENSE", b"MPL-2.0"),
+    ]);
+    let docs_digest = want(&[("README.md", b"# Docs")]);
+    let server = Server::start(root.path());
+    let sources = |schema_digest: &str| {
+        vec![
+            Source {
+                name: "schema-snds".into(),
+                // The first URL is gone: the mirror after it is used.
+                urls: vec![
+                    format!("{}gone.tar.gz", server.url()),
+                    format!("{}schema.tar.gz", server.url()),
+                ],
+                commit: "abc".into(),
+                select: |p| (p == "LICENSE" || p.starts_with("schemas/")).then(|| p.to_string()),
+                digest: schema_digest.into(),
+            },
+            Source {
+                name: "documentation-snds".into(),
+                urls: vec![format!("{}docs.tar.gz", server.url())],
+                commit: "def".into(),
+                select: |p| p.ends_with(".md").then(|| p.to_string()),
+                digest: docs_digest.clone(),
+            },
+        ]
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let got = fetch_into(cache.path(), &sources(&schema_digest)).unwrap();
+    assert_eq!(got, cache.path());
+    assert_eq!(
+        std::fs::read(got.join("schema-snds/schemas/T.json")).unwrap(),
+        b"{\"name\": \"T\"}"
+    );
+    assert!(got.join("schema-snds/LICENSE").is_file());
+    assert!(!got.join("schema-snds/notebooks").exists());
+    assert!(got.join("documentation-snds/README.md").is_file());
+    assert!(!got.join("documentation-snds/files").exists());
+    let paths: Vec<(String, u16)> = server
+        .hits()
+        .into_iter()
+        .map(|h| (h.path, h.status))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("/snap/gone.tar.gz".to_string(), 404),
+            ("/snap/schema.tar.gz".to_string(), 200),
+            ("/snap/docs.tar.gz".to_string(), 200),
+        ]
+    );
+    // Nothing left but the sources and the bookkeeping.
+    let mut names: Vec<String> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [".lock", ".pins", "documentation-snds", "schema-snds"]
+    );
+
+    // Once there, a source is not downloaded again.
+    server.clear();
+    fetch_into(cache.path(), &sources(&schema_digest)).unwrap();
+    assert!(server.hits().is_empty(), "{:?}", server.hits());
+
+    // Another pin: downloaded again, refused when the files do not match, the old copy kept.
+    let e = fetch_into(cache.path(), &sources(&"0".repeat(64))).unwrap_err();
+    assert!(
+        e.contains("/snap/schema.tar.gz") && e.contains("do not match the pinned commit abc"),
+        "{e}"
+    );
+    assert!(got.join("schema-snds/schemas/T.json").is_file());
+
+    // No server: the error names the URL.
+    let fresh = tempfile::tempdir().unwrap();
+    let down = vec![Source {
+        name: "schema-snds".into(),
+        urls: vec!["http://127.0.0.1:9/schema.tar.gz".into()],
+        commit: "abc".into(),
+        select: |p| Some(p.to_string()),
+        digest: schema_digest.clone(),
+    }];
+    let e = fetch_into(fresh.path(), &down).unwrap_err();
+    assert!(e.contains("127.0.0.1:9/schema.tar.gz"), "{e}");
+}
+
 #[test]
 fn an_archive_source_syncs_and_then_is_up_to_date() {
     // A .tar.gz of part of the real documentation tree, served over HTTP.
@@ -996,7 +1131,8 @@ fn snapshot_build_writes_a_verifiable_manifest() {
 }
 
 /// `hublot sync` killed with SIGKILL at several points (manifest, downloads, build): the next
-/// start opens the previous snapshot intact, and the next sync completes.
+/// start opens the previous snapshot intact, and the next sync completes with the snapshot
+/// before it kept for rollback. (Kills inside the pointer swap itself: tests/data_dir.rs.)
 #[test]
 fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
     let (_t, server) = serve_copy(corpus_snapshot());
@@ -1031,6 +1167,11 @@ fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
                 s.tables > 100 && s.docs > 100,
                 "killed at {ms} ms after the swap: {s:?}"
             );
+            assert_eq!(
+                hublot::store::DataDir::new(data.path()).unwrap().previous(),
+                Some(b.id.clone()),
+                "killed at {ms} ms after the swap: previous is not the snapshot before"
+            );
             eprintln!("sync had activated its snapshot before {ms} ms; no later kill points");
             break;
         }
@@ -1054,6 +1195,12 @@ fn sync_killed_at_any_point_leaves_the_previous_snapshot() {
         "the corpus snapshot is active: {s:?}"
     );
     assert_ne!(h.snapshot().unwrap().id, b.id);
+    // The killed attempts left the pointer pair whole: rollback returns to the first snapshot.
+    assert_eq!(
+        hublot::store::DataDir::new(data.path()).unwrap().previous(),
+        Some(b.id.clone())
+    );
+    assert_eq!(h.rollback().unwrap().id, b.id);
 }
 
 /// After a kill the active snapshot is the same and byte-identical; debris is allowed (the

@@ -1,13 +1,18 @@
-//! The data directory: snapshots, the `current` pointer, user data.
+//! The data directory: snapshots, the pointer to the active one, user data.
 //!
 //! ```text
 //! snapshots/<id>/{catalogue.sqlite, samples.sqlite, index/, manifest.json}
 //! snapshots/.staging-<id>/   a snapshot being built; never read, removed on failure
-//! current                    the active snapshot id, replaced atomically (write + fsync + rename)
-//! previous                   the snapshot active before it, for rollback
+//! pointer.json               {"current": id, "previous": id|null}: the active snapshot and the
+//!                            one before it (for rollback), replaced as one file, atomically
+//!                            (write a temp file + fsync + rename + fsync the directory)
 //! user.sqlite                need statements, bookmarks, settings: never touched by import or sync
 //! write.lock                 held (flock) by whoever imports or syncs: one writer at a time
 //! ```
+//!
+//! Earlier versions kept `current` and `previous` as two files renamed one after the other; a
+//! kill between the two renames left `previous` stale, and rollback then silently did nothing.
+//! Those files are still read when `pointer.json` is absent, and removed once it is written.
 
 use crate::{Error, Result};
 use std::io::Write;
@@ -123,18 +128,40 @@ impl DataDir {
 
     /// The active snapshot id, if any (and if its directory exists).
     pub fn current(&self) -> Option<String> {
-        self.read_pointer("current")
+        self.existing(self.pointer().current)
     }
 
     /// The snapshot active before the current one, if it still exists.
     pub fn previous(&self) -> Option<String> {
-        self.read_pointer("previous")
+        let p = self.pointer();
+        self.existing(p.previous.filter(|prev| p.current.as_ref() != Some(prev)))
     }
 
-    fn read_pointer(&self, name: &str) -> Option<String> {
-        let id = std::fs::read_to_string(self.root.join(name)).ok()?;
-        let id = id.trim().to_string();
-        (!id.is_empty() && self.snapshot(&id).is_dir()).then_some(id)
+    /// `id` if its snapshot directory exists.
+    fn existing(&self, id: Option<String>) -> Option<String> {
+        id.filter(|id| self.snapshot(id).is_dir())
+    }
+
+    /// The pointer as written, snapshots present or not: `pointer.json`, else the two files of
+    /// the older layout, else nothing.
+    fn pointer(&self) -> Pointer {
+        let path = self.root.join(POINTER);
+        match read_small(&path) {
+            Some(bytes) => serde_json::from_slice::<Pointer>(&bytes)
+                .ok()
+                .map(Pointer::checked)
+                .unwrap_or_default(),
+            None => Pointer {
+                current: self.read_legacy(LEGACY_CURRENT),
+                previous: self.read_legacy(LEGACY_PREVIOUS),
+            }
+            .checked(),
+        }
+    }
+
+    fn read_legacy(&self, name: &str) -> Option<String> {
+        let bytes = read_small(&self.root.join(name))?;
+        Some(String::from_utf8_lossy(&bytes).trim().to_string())
     }
 
     /// Moves a finished staging directory into place and makes it the active snapshot; the old
@@ -146,37 +173,72 @@ impl DataDir {
         }
         std::fs::rename(staging, &dest).map_err(|e| Error::io(&dest, e))?;
         sync_dir(&self.root.join("snapshots"));
+        pause_point("activate:moved");
         let old = self.current();
-        self.write_pointer("current", id)?;
-        if let Some(old) = old.filter(|o| o != id) {
-            self.write_pointer("previous", &old)?;
-        }
+        let previous = match old {
+            // Re-activating the current id keeps the snapshot before it.
+            Some(old) if old == id => self.previous(),
+            old => old,
+        };
+        self.write_pointer(&Pointer {
+            current: Some(id.to_string()),
+            previous,
+        })?;
+        pause_point("activate:pointed");
         self.prune();
         Ok(())
     }
 
-    /// Makes `previous` current again (and current previous).
+    /// Makes `previous` current again (and current previous). Refused with
+    /// [`Error::NotFound`], saying why, when there is no earlier snapshot to go back to.
     pub fn rollback(&self) -> Result<String> {
-        let prev = self
-            .previous()
-            .ok_or_else(|| Error::NotFound("no previous snapshot to roll back to".into()))?;
+        let p = self.pointer();
         let cur = self.current();
-        self.write_pointer("current", &prev)?;
-        if let Some(cur) = cur {
-            self.write_pointer("previous", &cur)?;
-        }
+        let Some(prev) = self.previous() else {
+            let why = match (&cur, &p.previous) {
+                (None, _) => "there is no active snapshot".to_string(),
+                (Some(c), None) => format!(
+                    "snapshot {c} is the only one (the snapshot before an import or a sync is kept \
+                     for rollback; the first one has none)"
+                ),
+                (Some(c), Some(prev)) if prev == c => {
+                    format!("the previous snapshot recorded is {c}, the active one")
+                }
+                (Some(_), Some(prev)) => format!(
+                    "the previous snapshot {prev} is no longer in {}",
+                    self.root.join("snapshots").display()
+                ),
+            };
+            return Err(Error::NotFound(format!("nothing to roll back to: {why}")));
+        };
+        self.write_pointer(&Pointer {
+            current: Some(prev.clone()),
+            previous: cur,
+        })?;
         Ok(prev)
     }
 
-    fn write_pointer(&self, name: &str, id: &str) -> Result<()> {
-        let tmp = self.root.join(format!(".{name}.tmp"));
-        let dest = self.root.join(name);
+    /// Replaces the pointer in one atomic rename, so that a kill at any moment leaves either the
+    /// old pointer or the new one, never half of each; then removes the older layout's files.
+    fn write_pointer(&self, p: &Pointer) -> Result<()> {
+        let tmp = self.root.join(POINTER_TMP);
+        let dest = self.root.join(POINTER);
+        let json = serde_json::to_vec_pretty(p).expect("pointer serialises");
         let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        f.write_all(id.as_bytes())
+        f.write_all(&json)
             .and_then(|_| f.sync_all())
             .map_err(|e| Error::io(&tmp, e))?;
+        drop(f);
+        pause_point("pointer:written");
         std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
+        pause_point("pointer:renamed");
         sync_dir(&self.root);
+        for name in [LEGACY_CURRENT, LEGACY_PREVIOUS] {
+            let legacy = self.root.join(name);
+            if legacy.exists() {
+                std::fs::remove_file(&legacy).map_err(|e| Error::io(&legacy, e))?;
+            }
+        }
         Ok(())
     }
 
@@ -196,9 +258,208 @@ impl DataDir {
     }
 }
 
+/// The pointer file, its temporary name while written, and the older layout's two files.
+const POINTER: &str = "pointer.json";
+const POINTER_TMP: &str = ".pointer.json.tmp";
+const LEGACY_CURRENT: &str = "current";
+const LEGACY_PREVIOUS: &str = "previous";
+
+/// The longest pointer file read: two snapshot ids fit in a few hundred bytes.
+const MAX_POINTER_BYTES: u64 = 4096;
+
+/// What `pointer.json` holds.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Pointer {
+    /// The active snapshot.
+    current: Option<String>,
+    /// The snapshot active before it, for rollback.
+    #[serde(default)]
+    previous: Option<String>,
+}
+
+impl Pointer {
+    /// Drops ids that are not plain snapshot directory names (empty, a path, `..`): the pointer
+    /// never sends a reader outside `snapshots/`.
+    fn checked(self) -> Pointer {
+        let ok = |id: Option<String>| {
+            id.filter(|id| {
+                !id.is_empty()
+                    && id.len() <= 200
+                    && !id.starts_with('.')
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+        };
+        Pointer {
+            current: ok(self.current),
+            previous: ok(self.previous),
+        }
+    }
+}
+
+/// The bytes of a small file; `None` when it is absent, unreadable or larger than a pointer.
+fn read_small(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    f.take(MAX_POINTER_BYTES + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= MAX_POINTER_BYTES).then_some(bytes)
+}
+
+/// For the tests that kill a writer at each step of a pointer swap: when
+/// `HUBLOT_TEST_PAUSE_AT` names this point, says so on stderr and waits to be killed.
+fn pause_point(name: &str) {
+    if std::env::var_os("HUBLOT_TEST_PAUSE_AT").is_some_and(|v| v == name) {
+        eprintln!("hublot: paused at {name}");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+}
+
 /// Makes a rename durable (best effort: not every platform can fsync a directory).
 fn sync_dir(p: &Path) {
     if let Ok(f) = std::fs::File::open(p) {
         let _ = f.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A data dir with empty snapshot directories `ids`, and a staging dir ready for `next`.
+    fn dir_with(ids: &[&str]) -> (tempfile::TempDir, DataDir) {
+        let t = tempfile::tempdir().unwrap();
+        let d = DataDir::new(t.path()).unwrap();
+        for id in ids {
+            std::fs::create_dir_all(d.snapshot(id)).unwrap();
+        }
+        (t, d)
+    }
+
+    fn activate_new(d: &DataDir, id: &str) {
+        let s = d.staging(id).unwrap();
+        d.activate(&s, id).unwrap();
+    }
+
+    #[test]
+    fn activate_and_rollback_swap_one_pointer_file() {
+        let (_t, d) = dir_with(&[]);
+        assert_eq!((d.current(), d.previous()), (None, None));
+        activate_new(&d, "a");
+        assert_eq!((d.current(), d.previous()), (Some("a".into()), None));
+        activate_new(&d, "b");
+        assert_eq!(
+            (d.current(), d.previous()),
+            (Some("b".into()), Some("a".into()))
+        );
+        let p: Pointer =
+            serde_json::from_slice(&std::fs::read(d.root().join(POINTER)).unwrap()).unwrap();
+        assert_eq!(
+            p,
+            Pointer {
+                current: Some("b".into()),
+                previous: Some("a".into())
+            }
+        );
+        assert_eq!(d.rollback().unwrap(), "a");
+        assert_eq!(
+            (d.current(), d.previous()),
+            (Some("a".into()), Some("b".into()))
+        );
+        // Activating a third prunes the oldest but keeps the one before it.
+        activate_new(&d, "c");
+        assert_eq!(
+            (d.current(), d.previous()),
+            (Some("c".into()), Some("a".into()))
+        );
+        assert!(!d.snapshot("b").exists());
+        assert!(!d.root().join(POINTER_TMP).exists());
+    }
+
+    #[test]
+    fn the_older_two_file_layout_is_read_then_replaced() {
+        let (_t, d) = dir_with(&["old", "older"]);
+        std::fs::write(d.root().join(LEGACY_CURRENT), "old\n").unwrap();
+        std::fs::write(d.root().join(LEGACY_PREVIOUS), "older").unwrap();
+        assert_eq!(
+            (d.current(), d.previous()),
+            (Some("old".into()), Some("older".into()))
+        );
+        activate_new(&d, "new");
+        assert_eq!(
+            (d.current(), d.previous()),
+            (Some("new".into()), Some("old".into()))
+        );
+        assert!(d.root().join(POINTER).exists());
+        assert!(!d.root().join(LEGACY_CURRENT).exists());
+        assert!(!d.root().join(LEGACY_PREVIOUS).exists());
+        // Once pointer.json exists, a stray legacy file is ignored.
+        std::fs::write(d.root().join(LEGACY_CURRENT), "older").unwrap();
+        assert_eq!(d.current(), Some("new".into()));
+    }
+
+    #[test]
+    fn rollback_says_why_there_is_nothing_to_roll_back_to() {
+        let (_t, d) = dir_with(&[]);
+        let e = d.rollback().unwrap_err().to_string();
+        assert!(
+            e.contains("nothing to roll back to: there is no active"),
+            "{e}"
+        );
+        activate_new(&d, "a");
+        let e = d.rollback().unwrap_err().to_string();
+        assert!(
+            e.contains("nothing to roll back to: snapshot a is the only one"),
+            "{e}"
+        );
+        // The state a kill between the older layout's two renames could leave: `previous`
+        // equal to `current`. Rollback used to rewrite the same id and report success.
+        let (_t2, d) = dir_with(&["x"]);
+        std::fs::write(d.root().join(LEGACY_CURRENT), "x").unwrap();
+        std::fs::write(d.root().join(LEGACY_PREVIOUS), "x").unwrap();
+        assert_eq!(d.previous(), None);
+        let e = d.rollback().unwrap_err().to_string();
+        assert!(
+            e.contains("the previous snapshot recorded is x, the active one"),
+            "{e}"
+        );
+        // A previous snapshot whose directory is gone.
+        let (_t3, d) = dir_with(&["y"]);
+        std::fs::write(
+            d.root().join(POINTER),
+            r#"{"current": "y", "previous": "gone"}"#,
+        )
+        .unwrap();
+        let e = d.rollback().unwrap_err();
+        assert_eq!(e.status(), 404);
+        assert!(
+            e.to_string()
+                .contains("the previous snapshot gone is no longer in"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_pointer_never_leads_outside_the_snapshots() {
+        let (_t, d) = dir_with(&["a"]);
+        std::fs::create_dir_all(d.root().join("elsewhere")).unwrap();
+        for bad in [
+            r#"{"current": "../elsewhere"}"#,
+            r#"{"current": ".staging-a"}"#,
+            r#"{"current": ""}"#,
+            "not json",
+        ] {
+            std::fs::write(d.root().join(POINTER), bad).unwrap();
+            assert_eq!(d.current(), None, "{bad}");
+        }
+        // Larger than any pointer: not read.
+        let big = format!(r#"{{"current": "a", "x": "{}"}}"#, "x".repeat(5000));
+        std::fs::write(d.root().join(POINTER), big).unwrap();
+        assert_eq!(d.current(), None);
+        std::fs::write(d.root().join(POINTER), r#"{"current": "a"}"#).unwrap();
+        assert_eq!(d.current(), Some("a".into()));
     }
 }

@@ -1,18 +1,21 @@
 //! Helpers shared by the integration tests. See README.md beside this file.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+pub mod corpus;
 
-/// `../shared/corpus`, the real public data the integration tests run against. Its absence is a
-/// failure with a clear message, never a silent pass.
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The real public data the integration tests run against: `HUBLOT_CORPUS`, else
+/// `../shared/corpus`, else downloaded once into `~/.cache/hublot-corpus` (see [`corpus::find`]).
+/// Found once per test process; when it cannot be found every test using it fails with the same
+/// one-sentence message, never passes silently.
 pub fn corpus() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    assert!(
-        p.join("schema-snds/schemas").is_dir(),
-        "the integration tests need the real corpus at {} (../shared/corpus beside the repository); it is missing",
-        p.display()
-    );
-    p
+    static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match FOUND.get_or_init(corpus::find) {
+        Ok(p) => p.clone(),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// A fresh data directory that is removed at the end of the test.
