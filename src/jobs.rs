@@ -3,10 +3,9 @@
 //! sync is (phase, files, bytes) and how it ended; `sync.cancel` stops it at the next chunk.
 //! The HTTP API and the desktop app poll the same operations, so both show the same thing.
 
-use crate::sync::{Progress, SyncControl, SyncError, SyncReport, SyncRequest};
-use crate::{Error, Hublot, Result};
+use crate::sync::{Progress, SyncControl, SyncError, SyncReport};
+use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use ts_rs::TS;
@@ -51,7 +50,8 @@ pub struct SyncJob {
     pub cancel_requested: bool,
 }
 
-/// The background sync of one [`Hublot`].
+/// The background sync of one `Hublot`. It runs whatever closure it is given (the api module
+/// decides what a sync is and which handle it uses), so this module never names `Hublot`.
 #[derive(Default)]
 pub(crate) struct SyncJobs {
     job: Arc<Mutex<SyncJob>>,
@@ -63,9 +63,12 @@ impl SyncJobs {
         self.job.lock().expect("job lock").clone()
     }
 
-    /// Starts a sync of `root` on its own thread, with its own handle on the data directory
-    /// (the sync writes a new snapshot; [`Hublot::refresh`] makes the caller's handle follow).
-    pub(crate) fn start(&self, root: PathBuf, req: SyncRequest) -> Result<SyncJob> {
+    /// Runs `sync` on its own thread, with a control that records its progress here and that
+    /// `cancel` sets. `sources` is what the job says it syncs.
+    pub(crate) fn start<F>(&self, sources: Vec<String>, sync: F) -> Result<SyncJob>
+    where
+        F: FnOnce(&SyncControl) -> std::result::Result<SyncReport, SyncError> + Send + 'static,
+    {
         let mut j = self.job.lock().expect("job lock");
         if j.state == JobState::Running {
             return Err(Error::Busy(format!(
@@ -77,7 +80,7 @@ impl SyncJobs {
         *j = SyncJob {
             id: j.id + 1,
             state: JobState::Running,
-            sources: req.sources.clone(),
+            sources,
             started_at: Some(crate::now_rfc3339()),
             ..SyncJob::default()
         };
@@ -95,9 +98,7 @@ impl SyncJobs {
         let spawned = std::thread::Builder::new()
             .name("hublot-sync".into())
             .spawn(move || {
-                let result = Hublot::open(Some(root))
-                    .map_err(SyncError::from)
-                    .and_then(|h| h.sync_with(&req, &control));
+                let result = sync(&control);
                 let mut j = job.lock().expect("job lock");
                 j.finished_at = Some(crate::now_rfc3339());
                 match result {

@@ -4,8 +4,6 @@
 
 mod common;
 
-mod common;
-
 use hublot::ingest::healthdcat::{self, Graph, Node, Page, RdfFormat};
 use hublot::Error;
 use serde_json::Value;

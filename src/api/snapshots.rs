@@ -193,7 +193,15 @@ impl Hublot {
         let req = self.for_caller(req, caller)?;
         // Fail now, not in the background, when another process is writing.
         drop(self.data.write_lock()?);
-        self.jobs.start(self.data.root().to_path_buf(), req)
+        // The sync runs on its own handle on the data directory (it writes a new snapshot);
+        // `refresh` makes this one follow when it is done.
+        let root = self.data.root().to_path_buf();
+        let sources = req.sources.clone();
+        self.jobs.start(sources, move |control| {
+            Hublot::open(Some(root))
+                .map_err(crate::sync::SyncError::from)
+                .and_then(|h| h.sync_with(&req, control))
+        })
     }
 
     /// `catalogue.sync` for `caller` (see [`Hublot::for_caller`]).

@@ -76,14 +76,17 @@ fn raw(method: &str, path: &str, extra_headers: &str, body: &str) -> Res {
         format!("Host: {}\r\n", f.addr)
     };
     let extra_headers = extra_headers.replace("X-No-Host: 1\r\n", "");
-    write!(
+    // The server may answer (413) and close before an oversized body is all sent: a broken
+    // pipe while writing, or a reset while reading after the answer, is not the test's failure.
+    let _ = write!(
         s,
         "{method} {path} HTTP/1.1\r\n{host}{extra_headers}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
-    )
-    .unwrap();
+    );
     let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
+    if let Err(e) = s.read_to_end(&mut buf) {
+        assert!(!buf.is_empty(), "{method} {path}: no answer ({e})");
+    }
     let text = String::from_utf8_lossy(&buf).to_string();
     let (head, body) = text.split_once("\r\n\r\n").unwrap();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
