@@ -1368,3 +1368,152 @@ fn one_writer_at_a_time_per_data_directory() {
     assert!(!r.unchanged);
     assert_eq!(h.snapshot().unwrap().id, r.snapshot);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Part files after a failed download.
+
+/// Every `.part` file under the data directory's sync cache, with its size.
+fn part_files(h: &Hublot) -> Vec<(String, u64)> {
+    walkdir::WalkDir::new(h.data_dir().join("cache/sync"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().len(),
+            )
+        })
+        .collect()
+}
+
+/// An interrupted download keeps its `.part` (the next sync resumes it); a download that fails
+/// in a way that cannot be resumed (404, wrong hash) removes it.
+#[test]
+fn a_failed_download_keeps_its_part_only_when_it_can_be_resumed() {
+    let (root, server) = serve_copy(signed_docs_snapshot().0.as_path());
+    let dir = common::data_dir();
+    let h = common::open_fr(dir.path());
+    let b = common::before(&h);
+    let big = largest_files(root.path(), 1)[0].clone();
+    let m = Manifest::read(root.path()).unwrap();
+    let entry = m
+        .files
+        .iter()
+        .find(|f| format!("/snap/{}", f.path) == big)
+        .unwrap();
+    let name = format!("{}.part", entry.sha256);
+    let part_of_big = |h: &Hublot| {
+        part_files(h)
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, len)| len)
+    };
+    let once = SyncOptions {
+        retries: 0,
+        ..opts()
+    };
+    let sync = |options: &SyncOptions| {
+        h.sync(&SyncRequest {
+            sources: vec![server.url()],
+            options: options.clone(),
+            ..Default::default()
+        })
+    };
+
+    // Cut in the middle: kept, for the next sync to resume.
+    server.faults().drop_mid.insert(big.clone(), 1);
+    let e = sync(&once).unwrap_err();
+    assert!(e.is_retryable(), "{e}");
+    let len = part_of_big(&h).expect("the interrupted file's part is kept");
+    assert!(len > 0 && len < entry.size, "{len} of {}", entry.size);
+    common::assert_unchanged(&h, &b, "interrupted");
+
+    // Then a 404 for it (asked with a Range from the part): nothing left to resume.
+    server.clear();
+    server.faults().not_found.insert(big.clone());
+    let e = sync(&once).unwrap_err();
+    assert!(e.to_string().contains("HTTP 404"), "{e}");
+    assert_eq!(part_of_big(&h), None, "the part of a 404 is removed");
+    common::assert_unchanged(&h, &b, "404");
+
+    // A wrong hash: removed too.
+    server.clear();
+    server.faults().corrupt.insert(big.clone());
+    let e = sync(&once).unwrap_err();
+    assert!(matches!(e, SyncError::Hash { .. }), "{e}");
+    assert_eq!(part_of_big(&h), None, "the part of a wrong hash is removed");
+    common::assert_unchanged(&h, &b, "wrong hash");
+
+    // The faults gone, the sync completes and leaves no part at all.
+    server.clear();
+    let r = sync(&opts()).unwrap();
+    assert!(matches!(r.outcome, SyncOutcome::Updated { .. }), "{r:?}");
+    assert_eq!(part_of_big(&h), None);
+    assert!(part_files(&h).is_empty(), "{:?}", part_files(&h));
+}
+
+/// An archive's download is never resumed (its hash is not known in advance): whether the
+/// transfer is cut, refused or the archive will not extract, no `archive.part` stays behind.
+#[test]
+fn a_failed_archive_download_leaves_no_part() {
+    use tar::EntryType as T;
+    // Incompressible, so that the body cut in the middle has bytes already written.
+    let mut noise = Vec::with_capacity(200_000);
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    while noise.len() < 200_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    let good = tar_gz(&[
+        ("repo-main/docs/a.md", T::Regular, b"# A\n\nText.\n", None),
+        ("repo-main/docs/noise.bin", T::Regular, &noise, None),
+    ]);
+    let www = tempfile::tempdir().unwrap();
+    std::fs::write(www.path().join("docs.tar.gz"), &good).unwrap();
+    let server = Server::start(www.path());
+    let path = "/snap/docs.tar.gz";
+    let url = format!("{}{path}", server.base);
+    let dir = common::data_dir();
+    let h = common::open_fr(dir.path());
+    let b = common::before(&h);
+    let once = SyncRequest {
+        sources: vec![url.clone()],
+        options: SyncOptions {
+            retries: 0,
+            ..opts()
+        },
+        ..Default::default()
+    };
+
+    server.faults().drop_mid.insert(path.into(), 1);
+    let e = h.sync(&once).unwrap_err();
+    assert!(e.is_retryable(), "{e}");
+    assert!(server.hits().iter().all(|x| x.status == 200));
+    assert!(part_files(&h).is_empty(), "cut: {:?}", part_files(&h));
+    common::assert_unchanged(&h, &b, "archive cut");
+
+    server.clear();
+    server.faults().not_found.insert(path.into());
+    h.sync(&once).unwrap_err();
+    assert!(part_files(&h).is_empty(), "404: {:?}", part_files(&h));
+    common::assert_unchanged(&h, &b, "archive 404");
+
+    server.clear();
+    std::fs::write(www.path().join("docs.tar.gz"), &good[..good.len() / 2]).unwrap();
+    let e = h.sync(&once).unwrap_err();
+    assert!(!e.is_retryable(), "{e}");
+    assert!(
+        part_files(&h).is_empty(),
+        "bad archive: {:?}",
+        part_files(&h)
+    );
+    common::assert_unchanged(&h, &b, "bad archive");
+
+    std::fs::write(www.path().join("docs.tar.gz"), &good).unwrap();
+    let r = h.sync(&once).unwrap();
+    assert!(matches!(r.outcome, SyncOutcome::Updated { .. }), "{r:?}");
+    assert!(part_files(&h).is_empty(), "{:?}", part_files(&h));
+}

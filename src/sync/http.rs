@@ -335,8 +335,9 @@ impl Net {
     }
 
     /// Downloads `url` into `part` with retries, resuming a partial `part` with `Range` when the
-    /// expected size and hash are known. On success `part` holds exactly the expected bytes.
-    /// `on_bytes` is told of every chunk written. Returns the bytes transferred.
+    /// expected size and hash are known. On success `part` holds exactly the expected bytes; on
+    /// failure it is kept only when resumable (see [`keep_part`]). `on_bytes` is told of every
+    /// chunk written. Returns the bytes transferred.
     pub async fn download(
         &self,
         url: &Url,
@@ -345,8 +346,11 @@ impl Net {
         on_bytes: &(dyn Fn(u64) + Sync),
     ) -> SyncResult<u64> {
         let transferred = AtomicU64::new(0);
-        self.retrying(|| self.download_once(url, part, expect, None, on_bytes, &transferred))
-            .await?;
+        let r = self
+            .retrying(|| self.download_once(url, part, expect, None, on_bytes, &transferred))
+            .await;
+        discard_unless_resumable(part, expect, &r);
+        r?;
         Ok(transferred.load(Ordering::Relaxed))
     }
 
@@ -361,8 +365,11 @@ impl Net {
         on_bytes: &(dyn Fn(u64) + Sync),
     ) -> SyncResult<Option<Validators>> {
         let transferred = AtomicU64::new(0);
-        self.retrying(|| self.download_once(url, part, expect, Some(cond), on_bytes, &transferred))
-            .await
+        let r = self
+            .retrying(|| self.download_once(url, part, expect, Some(cond), on_bytes, &transferred))
+            .await;
+        discard_unless_resumable(part, expect, &r);
+        r
     }
 
     async fn download_once(
@@ -522,6 +529,24 @@ impl Net {
     }
 }
 
+/// True when a download that failed with `e` leaves a part the next sync can resume: the
+/// expected size and hash are known (so that resumed bytes are checked) and the failure was in
+/// the transfer (network, timeout, short body, 5xx, 408, 429, cancel). A refusal (4xx), a wrong
+/// hash, a body over its bound or a local error leaves bytes nothing will use.
+pub fn keep_part(expect: &Expect, e: &SyncError) -> bool {
+    expect.size.is_some()
+        && expect.sha256.is_some()
+        && (e.is_retryable() || matches!(e, SyncError::Cancelled))
+}
+
+fn discard_unless_resumable<T>(part: &Path, expect: &Expect, r: &SyncResult<T>) {
+    if let Err(e) = r {
+        if !keep_part(expect, e) {
+            let _ = std::fs::remove_file(part);
+        }
+    }
+}
+
 fn limit_text(expect: &Expect, limit: u64) -> String {
     match expect.size {
         Some(s) if s <= expect.max => format!("the manifest says {s}"),
@@ -542,6 +567,59 @@ pub fn sha256_bytes(b: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_transfer_failures_of_checked_downloads_keep_their_part() {
+        let checked = Expect {
+            size: Some(10),
+            sha256: Some("0".repeat(64)),
+            max: 100,
+        };
+        let unchecked = Expect {
+            size: None,
+            sha256: None,
+            max: 100,
+        };
+        let status = |status| SyncError::Status {
+            url: "u".into(),
+            status,
+        };
+        for e in [
+            status(500),
+            status(503),
+            status(408),
+            status(429),
+            SyncError::Cancelled,
+            SyncError::Network {
+                url: "u".into(),
+                message: "reset".into(),
+            },
+            SyncError::Truncated {
+                url: "u".into(),
+                got: 1,
+                expected: 10,
+            },
+        ] {
+            assert!(keep_part(&checked, &e), "{e}");
+            assert!(!keep_part(&unchecked, &e), "{e}");
+        }
+        for e in [
+            status(404),
+            status(403),
+            status(410),
+            SyncError::Hash {
+                url: "u".into(),
+                expected: "a".into(),
+                found: "b".into(),
+            },
+            SyncError::TooLarge {
+                url: "u".into(),
+                message: "m".into(),
+            },
+        ] {
+            assert!(!keep_part(&checked, &e), "{e}");
+        }
+    }
 
     #[test]
     fn url_policy() {

@@ -8,7 +8,10 @@
 //!   mirror/         the source tree as last synced (what the active snapshot was built from)
 //!   next/           staging: the tree being assembled; removed on failure or cancel
 //!   mirror.prev/    the old mirror during the import; restored if the import fails
-//!   parts/          downloads, `<sha256>.part`, kept on failure so that the next sync resumes
+//!   parts/          downloads, `<sha256>.part`: kept when a transfer is interrupted so that the
+//!                   next sync resumes it; removed when it cannot be resumed (4xx, wrong hash,
+//!                   over its bound) and after a successful sync. An archive's part is never
+//!                   resumed (its hash is not known in advance): removed once extracted or failed
 //! ```
 //!
 //! A source is:
@@ -1124,7 +1127,14 @@ impl Shared {
             Source::LocalArchive(p) => (p.clone(), p.display().to_string(), Validators::default()),
             _ => unreachable!("only archives"),
         };
-        let sha = http::sha256_file(&archive_path)?;
+        // A downloaded archive is never resumed (its size and hash are not known in advance):
+        // once extracted, or if anything fails, its part file is of no use.
+        let drop_part = || {
+            if matches!(src, Source::RemoteArchive(_)) {
+                let _ = std::fs::remove_file(&archive_path);
+            }
+        };
+        let sha = http::sha256_file(&archive_path).inspect_err(|_| drop_part())?;
         let new_state = SourceState {
             source: label.into(),
             url,
@@ -1134,6 +1144,7 @@ impl Shared {
             synced_at: crate::now_rfc3339(),
         };
         if !self.force && have_mirror && sha == state.sha256 {
+            drop_part();
             return Ok(unchanged(Some(new_state), report));
         }
         self.progress(Phase::Extract, label, 0, 1, 0, 0);
@@ -1145,9 +1156,9 @@ impl Shared {
         };
         let ap = archive_path.clone();
         let tmp2 = tmp.clone();
-        let r = tokio::task::spawn_blocking(move || archive::extract(&ap, &tmp2, limits))
-            .await
-            .map_err(|e| SyncError::Config(format!("extraction task failed: {e}")))?;
+        let r = tokio::task::spawn_blocking(move || archive::extract(&ap, &tmp2, limits)).await;
+        drop_part();
+        let r = r.map_err(|e| SyncError::Config(format!("extraction task failed: {e}")))?;
         let rep = match r {
             Ok(r) => r,
             Err(e) => {
