@@ -1,10 +1,12 @@
-//! HealthDCAT-AP records → bases: three realistic records (Turtle, JSON-LD, RDF/XML), a paged
-//! collection (in memory and over a loopback HTTP server), bad input, and the HDH's mandatory
-//! properties checked against the HDH's SHACL shapes in the corpus (`../shared/corpus`).
+//! HealthDCAT-AP records → bases: three realistic records (Turtle, JSON-LD, RDF/XML), bad and
+//! hostile input (entity declarations, oversized files, `javascript:` links), and the HDH's
+//! mandatory properties checked against the HDH's SHACL shapes in the corpus
+//! (`../shared/corpus`). Paged collections are walked by the sync: see
+//! `tests/sync_healthdcat.rs`.
 
 mod common;
 
-use hublot::ingest::healthdcat::{self, Graph, Node, Page, RdfFormat};
+use hublot::ingest::healthdcat::{self, Graph, Node, RdfFormat};
 use hublot::Error;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -352,209 +354,6 @@ fn remote_json_ld_context_is_refused_and_never_fetched() {
     );
 }
 
-fn pages() -> HashMap<String, Vec<u8>> {
-    (1..=3)
-        .map(|i| {
-            (
-                format!("https://catalogue.example.org/catalog.ttl?page={i}"),
-                std::fs::read(fixture(&format!("paged/catalog-page{i}.ttl"))).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn check_paged(out: &healthdcat::HealthDcat) {
-    let ids: Vec<&str> = out.bases.iter().map(|b| b.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        vec![
-            "oscour-extrait",
-            "sivic-historique",
-            "cohorte-aines",
-            "registre-cancers-ped",
-            "enquete-sante-ecole"
-        ]
-    );
-    // `_:pub` on three pages is three publishers, not one.
-    let pubs: Vec<&str> = out
-        .bases
-        .iter()
-        .map(|b| b.producer.as_ref().unwrap().name.as_str())
-        .collect();
-    assert_eq!(
-        pubs,
-        vec![
-            "Éditeur de la page 1",
-            "Éditeur de la page 1",
-            "Éditeur de la page 2",
-            "Éditeur de la page 2",
-            "Éditeur de la page 3"
-        ]
-    );
-}
-
-#[test]
-fn paged_collection_is_followed_to_its_end() {
-    let pages = pages();
-    let mut asked = Vec::new();
-    let paged = healthdcat::fetch_paged(
-        "https://catalogue.example.org/catalog.ttl?page=1",
-        10,
-        |url| {
-            asked.push(url.to_string());
-            Ok(Page {
-                bytes: pages
-                    .get(url)
-                    .cloned()
-                    .ok_or_else(|| Error::NotFound(url.into()))?,
-                content_type: None,
-            })
-        },
-    )
-    .unwrap();
-    assert_eq!(asked.len(), 3);
-    assert_eq!(paged.pages, asked);
-    assert!(paged.warnings.is_empty());
-    check_paged(&healthdcat::map_graph(&paged.graph, "test"));
-
-    // Too many pages is an error; a page pointing back ends the walk with a warning.
-    let err = healthdcat::fetch_paged(
-        "https://catalogue.example.org/catalog.ttl?page=1",
-        2,
-        |url| {
-            Ok(Page {
-                bytes: pages[url].clone(),
-                content_type: Some("text/turtle".into()),
-            })
-        },
-    )
-    .unwrap_err();
-    assert!(err.to_string().contains("more than 2 pages"), "{err}");
-    let looping = b"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n<https://x.example/c?page=1> hydra:view [ hydra:next <?page=1> ] .\n".to_vec();
-    let paged = healthdcat::fetch_paged("https://x.example/c?page=1", 10, |_| {
-        Ok(Page {
-            bytes: looping.clone(),
-            content_type: None,
-        })
-    })
-    .unwrap();
-    assert_eq!(paged.pages.len(), 1);
-    assert_eq!(paged.warnings.len(), 1, "{:?}", paged.warnings);
-}
-
-#[test]
-fn a_failing_page_fails_the_walk_with_its_url() {
-    let pages = pages();
-    let err = healthdcat::read_paged(
-        "https://catalogue.example.org/catalog.ttl?page=1",
-        10,
-        |url| {
-            if url.ends_with("page=2") {
-                return Ok(Page {
-                    bytes: b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<a> dcat:x \"oops .\n"
-                        .to_vec(),
-                    content_type: Some("text/turtle".into()),
-                });
-            }
-            Ok(Page {
-                bytes: pages[url].clone(),
-                content_type: None,
-            })
-        },
-    )
-    .unwrap_err();
-    let msg = err.to_string();
-    assert!(
-        msg.starts_with("https://catalogue.example.org/catalog.ttl?page=2: line 2"),
-        "{msg}"
-    );
-}
-
-/// A minimal HTTP/1.1 server on 127.0.0.1 serving the three pages, with the page URLs rewritten
-/// to its own address.
-fn serve_pages() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let (b, h) = (base.clone(), hits.clone());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { break };
-            let mut line = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-                    break;
-                }
-            }
-            h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let page = target.rsplit("page=").next().unwrap_or("");
-            let body = std::fs::read(fixture(&format!("paged/catalog-page{page}.ttl")))
-                .map(|bytes| {
-                    String::from_utf8(bytes)
-                        .unwrap()
-                        .replace("https://catalogue.example.org", &b)
-                })
-                .ok();
-            let resp = match body {
-                Some(body) => format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/turtle; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                ),
-                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                    .to_string(),
-            };
-            let _ = stream.write_all(resp.as_bytes());
-        }
-    });
-    (base, hits)
-}
-
-#[test]
-fn paged_collection_over_loopback_http() {
-    let (base, hits) = serve_pages();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = reqwest::Client::new();
-    let out = healthdcat::read_paged(&format!("{base}/catalog.ttl?page=1"), 10, |url| {
-        rt.block_on(async {
-            let resp = client
-                .get(url)
-                .send()
-                .await
-                .map_err(|e| Error::Invalid(format!("{url}: {e}")))?;
-            if !resp.status().is_success() {
-                return Err(Error::Invalid(format!("{url}: HTTP {}", resp.status())));
-            }
-            let content_type = resp
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let bytes = resp
-                .bytes()
-                .await
-                .map_err(|e| Error::Invalid(format!("{url}: {e}")))?
-                .to_vec();
-            Ok(Page {
-                bytes,
-                content_type,
-            })
-        })
-    })
-    .unwrap();
-    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 3);
-    check_paged(&out);
-}
-
 /// The mandatory lists in the module are those of the HDH shapes (`sh:minCount 1`), read here
 /// with the module's own Turtle parser.
 #[test]
@@ -660,35 +459,6 @@ fn labels_and_codes_agree_with_the_hdh_vocabularies() {
             );
         }
     }
-}
-
-/// The sync's path: fetch the pages, stage them in a directory, import the directory.
-#[test]
-fn fetched_pages_staged_in_a_directory_read_back_the_same() {
-    let pages = pages();
-    let (raw, paged) = healthdcat::fetch_pages(
-        "https://catalogue.example.org/catalog.ttl?page=1",
-        10,
-        |url| {
-            Ok(Page {
-                bytes: pages[url].clone(),
-                content_type: Some("text/turtle".into()),
-            })
-        },
-    )
-    .unwrap();
-    assert_eq!(raw.len(), 3);
-    assert_eq!(paged.pages.len(), 3);
-    let dir = tempfile::tempdir().unwrap();
-    healthdcat::write_pages(dir.path(), &raw).unwrap();
-    assert!(healthdcat::is_healthdcat_dir(dir.path()));
-    assert!(dir.path().join("page-0003.ttl").is_file());
-    let out = healthdcat::read_dir(dir.path()).unwrap();
-    check_paged(&out);
-    assert_eq!(
-        out.bases,
-        healthdcat::map_graph(&paged.graph, &dir.path().display().to_string()).bases
-    );
 }
 
 /// `hublot import` takes a HealthDCAT-AP file directly: its datasets become searchable bases.

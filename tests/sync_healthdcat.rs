@@ -289,6 +289,30 @@ fn a_paged_turtle_collection_syncs_then_is_up_to_date_then_resyncs_when_page_one
             .as_deref(),
         Some("10.5072/hublot.sync.2")
     );
+    // The pages are staged as served, in order, with their URLs (the base of relative IRIs).
+    let mirror = std::fs::read_dir(dir.path().join("cache/sync"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("mirror"))
+        .find(|m| m.is_dir())
+        .expect("a mirror");
+    let list: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(mirror.join(hublot::ingest::healthdcat::PAGES_FILE)).unwrap(),
+    )
+    .unwrap();
+    for i in 1..=3 {
+        assert_eq!(
+            list["pages"][i - 1],
+            serde_json::json!({
+                "file": format!("page-000{i}.ttl"),
+                "url": server.url(&format!("/catalog.ttl?page={i}")),
+            })
+        );
+        assert_eq!(
+            std::fs::read_to_string(mirror.join(format!("page-000{i}.ttl"))).unwrap(),
+            server.fixture(&format!("sync-page{i}.ttl"))
+        );
+    }
     let st = &h.sync_status(std::slice::from_ref(&start)).unwrap()[0];
     assert_eq!(st.url, start);
     assert!(st.etag.is_some() && st.sha256.len() == 64, "{st:?}");
@@ -488,6 +512,20 @@ fn a_page_loop_or_too_many_pages_is_an_error_naming_the_pages() {
         vec!["/catalog.ttl?page=1", "/catalog.ttl?page=2"]
     );
     common::assert_unchanged(&h, &b, "too many pages");
+
+    // Pages adding up to more than `max_total_bytes`: the page that goes over is named.
+    server.clear_log();
+    let mut r = req(&p1);
+    r.options.max_total_bytes = server.fixture("sync-page1.ttl").len() as u64 + 1;
+    match h.sync(&r).unwrap_err() {
+        SyncError::TooLarge { url, message } => {
+            assert_eq!(url, p2);
+            assert!(message.contains("add up to more than"), "{message}");
+        }
+        e => panic!("expected too large, got {e:?}"),
+    }
+    assert_eq!(server.targets().len(), 2);
+    common::assert_unchanged(&h, &b, "too many bytes");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Reader of Markdown documentation trees: title, plain text for search, sanitised HTML for
 //! display, headings for a table of contents, and the DOIs cited in the page.
 
+use crate::ingest::text::{decode_text, fix_c1, slug};
 use crate::model::DocPage;
 use crate::{Error, Result};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -10,11 +11,8 @@ use std::sync::OnceLock;
 /// Reads one Markdown file; `rel` is its path relative to the documentation root.
 pub fn read_doc_page(path: &Path, rel: &str) -> Result<DocPage> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = crate::ingest::nomenclature_csv::decode_text(&bytes);
-    Ok(parse_doc_page(
-        &crate::ingest::nomenclature_csv::fix_c1(&text),
-        rel,
-    ))
+    let text = decode_text(&bytes);
+    Ok(parse_doc_page(&fix_c1(&text), rel))
 }
 
 /// Parses Markdown source into a page.
@@ -166,25 +164,6 @@ fn level_num(l: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
-}
-
-/// A URL-safe anchor from heading text (accents folded, lowercase, dashes).
-pub fn slug(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut dash = false;
-    for c in crate::search::fold_accents(s).chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-            dash = false;
-        } else if !dash && !out.is_empty() {
-            out.push('-');
-            dash = true;
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
 }
 
 #[cfg(test)]

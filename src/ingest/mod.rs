@@ -18,6 +18,7 @@ pub mod markdown_docs;
 pub mod nomenclature_csv;
 pub mod snapshot_manifest;
 pub mod table_schema;
+pub mod text;
 pub mod url;
 
 use crate::model::{Base, DocPage, Table, Text};
@@ -423,7 +424,7 @@ fn assign_bases(cat: &mut Catalogue) {
         let id = match by_produit.get(&produit) {
             Some(id) => id.clone(),
             None => {
-                let id = crate::ingest::markdown_docs::slug(&produit);
+                let id = text::slug(&produit);
                 if !cat.bases.iter().any(|b| b.id == id) {
                     cat.bases.push(Base {
                         id: id.clone(),

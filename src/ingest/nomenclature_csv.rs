@@ -4,10 +4,9 @@
 //! sometimes a byte-order mark. The schema's `role: code|label` hints say which columns hold
 //! the code and its label; without them the first column is the code and the second the label.
 
-use crate::ingest::table_schema::text;
+use crate::ingest::text::{decode_text, fix_c1, json_text};
 use crate::{Error, Result};
 use serde_json::Value;
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// A code list's schema and where its rows are.
@@ -47,7 +46,7 @@ pub fn read_code_list_schema(path: &Path, source: &str) -> Result<CodeListSource
     let mut columns = Vec::with_capacity(fields.len());
     let (mut code_column, mut label_column) = (None, None);
     for (i, f) in fields.iter().enumerate() {
-        let name = text(f.get("name"))
+        let name = json_text(f.get("name"))
             .ok_or_else(|| field_err(&format!("fields[{i}].name"), "missing"))?;
         match f.get("role").and_then(Value::as_str) {
             Some("code") if code_column.is_none() => code_column = Some(i),
@@ -71,10 +70,10 @@ pub fn read_code_list_schema(path: &Path, source: &str) -> Result<CodeListSource
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let name = text(v.get("name")).unwrap_or(stem);
+    let name = json_text(v.get("name")).unwrap_or(stem);
     let csv = path.with_extension("csv");
     Ok(CodeListSource {
-        title: text(v.get("title")).unwrap_or_default(),
+        title: json_text(v.get("title")).unwrap_or_default(),
         name,
         columns,
         code_column,
@@ -83,42 +82,6 @@ pub fn read_code_list_schema(path: &Path, source: &str) -> Result<CodeListSource
         csv_path: csv.is_file().then_some(csv),
         source: source.to_string(),
     })
-}
-
-/// Decodes bytes as UTF-8 (dropping a BOM), falling back to Windows-1252, which never fails.
-pub fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => {
-            encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-        }
-    }
-}
-
-/// Repairs text that went through a Latin-1 decoder on its way to us: C1 control characters
-/// (U+0080–U+009F) are what Windows-1252 punctuation becomes then (U+0092 was a ’). The real
-/// schemas have a few ("Table de l\u{92}ensemble").
-pub fn fix_c1(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if ('\u{80}'..='\u{9f}').contains(&c) {
-            let byte = [c as u32 as u8];
-            out.push_str(
-                &encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(&byte)
-                    .0,
-            );
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// Guesses the separator from the header line: whichever of `;` and `,` occurs more, outside quotes.
@@ -228,18 +191,6 @@ impl CodeListSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn windows_1252_falls_back() {
-        let bytes = b"COD;LIB\n1;D\xe9c\xe8s\n";
-        assert_eq!(decode_text(bytes), "COD;LIB\n1;Décès\n");
-    }
-
-    #[test]
-    fn c1_controls_become_windows_1252_punctuation() {
-        assert_eq!(fix_c1("Table de l\u{92}ensemble"), "Table de l’ensemble");
-        assert!(matches!(fix_c1("déjà propre"), Cow::Borrowed(_)));
-    }
 
     #[test]
     fn sniffs_separators_outside_quotes() {

@@ -1,6 +1,7 @@
 //! Reader of Frictionless Table Schema JSON with the SNDS extensions (`produit`, `nomenclature`,
 //! `length`, `history`, `regle_gestion`, `observation`, `foreignKeys`), as in schema-snds.
 
+use crate::ingest::text::{json_strings, json_text};
 use crate::model::{CodeListRef, ForeignKey, Table, Variable};
 use crate::{Error, Result};
 use serde_json::Value;
@@ -63,31 +64,31 @@ pub fn parse_table_schema(bytes: &[u8], path: &Path, source: &str) -> Result<Tab
             Some(_) => return Err(field_err(&at("type"), "must be a string")),
         };
         variables.push(Variable {
-            description: text(fo.get("description")).unwrap_or_default(),
+            description: json_text(fo.get("description")).unwrap_or_default(),
             r#type: ty,
-            length: text(fo.get("length")),
-            format: text(fo.get("format")).filter(|f| f != "default"),
-            nomenclature: text(fo.get("nomenclature")).and_then(|n| parse_code_list_ref(&n)),
+            length: json_text(fo.get("length")),
+            format: json_text(fo.get("format")).filter(|f| f != "default"),
+            nomenclature: json_text(fo.get("nomenclature")).and_then(|n| parse_code_list_ref(&n)),
             constraints: fo.get("constraints").cloned(),
-            date_created: text(fo.get("dateCreated")),
-            date_deleted: text(fo.get("dateDeleted")),
-            date_missing: strings(fo.get("dateMissing")),
-            observation: text(fo.get("observation")),
-            regle_gestion: text(fo.get("regle_gestion")),
+            date_created: json_text(fo.get("dateCreated")),
+            date_deleted: json_text(fo.get("dateDeleted")),
+            date_missing: json_strings(fo.get("dateMissing")),
+            observation: json_text(fo.get("observation")),
+            regle_gestion: json_text(fo.get("regle_gestion")),
             name: vname,
         });
     }
-    let primary_key = strings(obj.get("primaryKey"));
+    let primary_key = json_strings(obj.get("primaryKey"));
     let mut foreign_keys = Vec::new();
     if let Some(fks) = obj.get("foreignKeys") {
         let fks = fks
             .as_array()
             .ok_or_else(|| field_err("foreignKeys", "must be an array"))?;
         for (i, fk) in fks.iter().enumerate() {
-            let fields = strings(fk.get("fields"));
+            let fields = json_strings(fk.get("fields"));
             let reference = fk.get("reference");
-            let table = reference.and_then(|r| text(r.get("resource")));
-            let ref_fields = strings(reference.and_then(|r| r.get("fields")));
+            let table = reference.and_then(|r| json_text(r.get("resource")));
+            let ref_fields = json_strings(reference.and_then(|r| r.get("fields")));
             match table {
                 Some(table) if !fields.is_empty() => foreign_keys.push(ForeignKey {
                     fields,
@@ -104,13 +105,13 @@ pub fn parse_table_schema(bytes: &[u8], path: &Path, source: &str) -> Result<Tab
         }
     }
     Ok(Table {
-        title: text(obj.get("title")).unwrap_or_default(),
-        produit: text(obj.get("produit")).unwrap_or_default(),
+        title: json_text(obj.get("title")).unwrap_or_default(),
+        produit: json_text(obj.get("produit")).unwrap_or_default(),
         base: String::new(),
         variables,
         primary_key,
         foreign_keys,
-        observation: text(obj.get("observation")),
+        observation: json_text(obj.get("observation")),
         history: obj.get("history").cloned(),
         source: source.to_string(),
         name,
@@ -132,26 +133,6 @@ fn parse_code_list_ref(s: &str) -> Option<CodeListRef> {
             name: s.to_string(),
             column: None,
         }),
-    }
-}
-
-/// A scalar as trimmed text; empty strings and null become `None`.
-pub(crate) fn text(v: Option<&Value>) -> Option<String> {
-    let s = match v? {
-        Value::String(s) => crate::ingest::nomenclature_csv::fix_c1(s.trim()).into_owned(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => return None,
-    };
-    (!s.is_empty()).then_some(s)
-}
-
-/// A string or an array of strings, as a list (Table Schema allows both for keys).
-pub(crate) fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|x| text(Some(x))).collect(),
-        _ => Vec::new(),
     }
 }
 

@@ -35,7 +35,7 @@ pub use publish::{SnapshotBuildReport, SnapshotBuildRequest};
 pub use sign::{KeygenReport, KeygenRequest};
 
 use crate::api::{Hublot, ImportRequest};
-use crate::ingest::healthdcat::{self, FetchedPage};
+use crate::ingest::healthdcat::{self, FetchedPage, PageWalk, WalkError};
 use crate::ingest::snapshot_manifest::{is_safe_relative, Manifest};
 use crate::store::DataDir;
 use http::{Expect, Fetched, Net, Validators};
@@ -861,124 +861,73 @@ impl Shared {
         })
     }
 
-    /// Follows a collection from its first page (already fetched). Every page is parsed as it
-    /// arrives, so that a bad page fails the sync with its URL before anything is staged; every
-    /// next-page URL goes through the transport rules. A loop, more than `max_pages` pages, more
-    /// than `max_total_bytes` in all, or no `dcat:Dataset` at all is an error.
+    /// Follows a collection from its first page (already fetched) with the one page walker,
+    /// [`healthdcat::PageWalk`]: every page is parsed as it arrives, so that a bad page fails the
+    /// sync with its URL before anything is staged; a loop, more than `max_pages` pages, more
+    /// than `max_total_bytes` in all, or no `dcat:Dataset` at all is an error. Every next-page
+    /// URL also goes through the transport rules.
     async fn walk_pages(
         self: &Arc<Self>,
         label: &str,
         start: &Url,
         first: Served,
     ) -> SyncResult<Vec<FetchedPage>> {
-        let mut pages: Vec<FetchedPage> = Vec::new();
-        let mut asked: Vec<Url> = vec![start.clone()];
-        let mut bytes_done = 0u64;
-        let mut datasets = 0usize;
+        let mut walk = PageWalk::new(
+            start.as_str(),
+            self.opts.max_pages,
+            self.opts.max_total_bytes,
+        );
         let mut served = Some(first);
+        let mut url = start.clone();
         loop {
             let page = match served.take() {
                 Some(p) => p,
-                None => {
-                    let url = asked.last().expect("a page was asked for");
-                    match self
-                        .net
-                        .fetch_small(url, &Validators::default(), self.opts.max_manifest_bytes)
-                        .await?
-                    {
-                        Fetched::NotModified => return Err(not_modified_unasked(url)),
-                        Fetched::Body {
-                            bytes,
-                            url,
-                            content_type,
-                            ..
-                        } => Served {
-                            bytes,
-                            url,
-                            content_type,
-                        },
-                    }
-                }
+                None => match self
+                    .net
+                    .fetch_small(&url, &Validators::default(), self.opts.max_manifest_bytes)
+                    .await?
+                {
+                    Fetched::NotModified => return Err(not_modified_unasked(&url)),
+                    Fetched::Body {
+                        bytes,
+                        url,
+                        content_type,
+                        ..
+                    } => Served {
+                        bytes,
+                        url,
+                        content_type,
+                    },
+                },
             };
             let here = page.url.to_string();
-            bytes_done += page.bytes.len() as u64;
-            if bytes_done > self.opts.max_total_bytes {
-                return Err(SyncError::TooLarge {
-                    url: here,
-                    message: format!(
-                        "the collection's pages add up to more than {} bytes",
-                        self.opts.max_total_bytes
-                    ),
-                });
-            }
-            let format = healthdcat::page_format(&here, page.content_type.as_deref(), &page.bytes);
-            let g = healthdcat::parse_bytes(&page.bytes, format, Some(&here), Path::new(&here))
-                .map_err(|e| SyncError::Catalogue {
-                    url: here.clone(),
-                    message: describe(e),
-                })?;
-            datasets += g.datasets().len();
-            let next = healthdcat::next_page_url(&g, &here);
-            pages.push(FetchedPage {
-                url: here.clone(),
-                format,
-                bytes: page.bytes,
-            });
-            let n = pages.len() as u64;
+            let next = walk
+                .add(&here, page.content_type.as_deref(), page.bytes)
+                .map_err(walk_error)?;
+            let n = walk.pages().len() as u64;
             self.progress(
                 Phase::Download,
                 label,
                 n,
                 n + u64::from(next.is_some()),
-                bytes_done,
+                walk.bytes(),
                 0,
             );
             let Some(next) = next else { break };
-            let mut next_url = Url::parse(&next).map_err(|e| SyncError::Catalogue {
+            url = Url::parse(&next).map_err(|e| SyncError::Catalogue {
                 url: here.clone(),
                 message: format!("the next page `{next}` is not a URL: {e}"),
             })?;
-            next_url.set_fragment(None);
-            if asked.contains(&next_url) || pages.iter().any(|p| p.url == next_url.as_str()) {
-                let chain: Vec<&str> = asked
-                    .iter()
-                    .map(Url::as_str)
-                    .chain([next_url.as_str()])
-                    .collect();
-                return Err(SyncError::Catalogue {
-                    url: start.to_string(),
-                    message: format!("page loop: {}", chain.join(" → ")),
-                });
-            }
-            if pages.len() >= self.opts.max_pages {
-                return Err(SyncError::Catalogue {
-                    url: start.to_string(),
-                    message: format!(
-                        "the collection has more than {} pages (max_pages); stopped before {next_url}",
-                        self.opts.max_pages
-                    ),
-                });
-            }
             // Checked here too (the request would refuse it) to say which page pointed there.
-            http::check_url(&next_url).map_err(|e| match e {
+            http::check_url(&url).map_err(|e| match e {
                 SyncError::Refused { url, message } => SyncError::Refused {
                     url,
                     message: format!("{message} (the next page announced by {here})"),
                 },
                 e => e,
             })?;
-            asked.push(next_url);
         }
-        if datasets == 0 {
-            return Err(SyncError::Catalogue {
-                url: start.to_string(),
-                message: format!(
-                    "valid RDF, but no dcat:Dataset on its {} page(s): not a HealthDCAT-AP catalogue",
-                    pages.len()
-                ),
-            });
-        }
-        Ok(pages)
+        walk.finish().map_err(walk_error)
     }
 
     /// Downloads the jobs, `concurrency` at a time. Returns (files, bytes) downloaded.
@@ -1218,6 +1167,18 @@ fn count_changes(
         }
     }
     report.removed = old.keys().filter(|p| !new.contains_key(*p)).count() as u64;
+}
+
+/// A page walk's error as a sync error naming the page (or the collection's first page).
+fn walk_error(e: WalkError) -> SyncError {
+    match e {
+        WalkError::Page { url, error } => SyncError::Catalogue {
+            url,
+            message: describe(error),
+        },
+        WalkError::TooLarge { url, message } => SyncError::TooLarge { url, message },
+        WalkError::Collection { url, message } => SyncError::Catalogue { url, message },
+    }
 }
 
 /// A reader error without the file name the caller already gives (the URL).
