@@ -213,7 +213,7 @@ pub struct Operation {
 
 /// Declares one [`Operation`]:
 ///
-/// ```ignore
+/// ```text
 /// op!("table.get", Read, page "/api/tables/{name}", "A table with its joins and samples.",
 ///     |h, _caller, r: TableGet| -> TablePage { h.table(&r.name) }),
 /// ```
