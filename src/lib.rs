@@ -31,6 +31,7 @@
 
 pub mod api;
 pub mod build;
+pub mod cite;
 mod error;
 pub mod ingest;
 pub mod jobs;

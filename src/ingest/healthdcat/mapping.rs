@@ -192,34 +192,10 @@ pub fn concept_code(iri: &str) -> String {
     local_name(iri).to_string()
 }
 
-/// A DOI in `s` (`10.xxxx/…`, `doi:10.…`, or a doi.org URL), normalised to `10.xxxx/…`.
+/// A DOI in `s` (`10.xxxx/…`, `doi:10.…`, or a doi.org URL), normalised to `10.xxxx/…`: one
+/// definition of a DOI for the readers and for citations ([`crate::cite::doi`]).
 pub fn doi_of(s: &str) -> Option<String> {
-    let t = s.trim();
-    let lower = t.to_ascii_lowercase();
-    let mut rest = t;
-    for p in [
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi:",
-    ] {
-        if lower.starts_with(p) {
-            rest = &t[p.len()..];
-            break;
-        }
-    }
-    let (prefix, suffix) = rest.split_once('/')?;
-    let digits = prefix.strip_prefix("10.")?;
-    if digits.len() >= 4
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && !suffix.is_empty()
-        && !suffix.chars().any(char::is_whitespace)
-    {
-        Some(format!("{prefix}/{suffix}"))
-    } else {
-        None
-    }
+    crate::cite::doi::find(s)
 }
 
 fn is_numeric_type(dt: &str) -> bool {
