@@ -219,7 +219,11 @@ fn run(cfg: &Config) -> BoxResult<()> {
     // 5. Report.
     let snap_dir = data_dir.path().join("snapshots").join(&rep_b.snapshot);
     let s = &rep_b.stats;
-    writeln!(md, "## Corpus benchmark, {}\n", hublot::now_rfc3339())?;
+    writeln!(
+        md,
+        "## Corpus benchmark, {}\n",
+        hublot::clock::now_rfc3339()
+    )?;
     writeln!(md, "- Machine: {}", common::machine())?;
     writeln!(
         md,

@@ -143,7 +143,7 @@ struct Session {
 fn run(cfg: &Config) -> BoxResult<()> {
     let corpus = common::corpus_dir(&["schema-snds", "documentation-snds"])?;
     let load_start = common::loadavg();
-    let date = hublot::now_rfc3339();
+    let date = hublot::clock::now_rfc3339();
     let work = tempfile::Builder::new()
         .prefix("hublot-bench-sync-")
         .tempdir()?;

@@ -136,7 +136,7 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
     std::thread::scope(|s| -> Result<Stats> {
         let writer = s.spawn(move || -> Result<Stats> {
             let db = CatalogueWriter::create(&dir.join("catalogue.sqlite"))?;
-            db.meta("created", &crate::now_rfc3339())?;
+            db.meta("created", &crate::clock::now_rfc3339())?;
             db.bases(&cat.bases)?;
             for t in &cat.tables {
                 db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;

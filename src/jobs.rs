@@ -81,7 +81,7 @@ impl SyncJobs {
             id: j.id + 1,
             state: JobState::Running,
             sources,
-            started_at: Some(crate::now_rfc3339()),
+            started_at: Some(crate::clock::now_rfc3339()),
             ..SyncJob::default()
         };
         let started = j.clone();
@@ -100,7 +100,7 @@ impl SyncJobs {
             .spawn(move || {
                 let result = sync(&control);
                 let mut j = job.lock().expect("job lock");
-                j.finished_at = Some(crate::now_rfc3339());
+                j.finished_at = Some(crate::clock::now_rfc3339());
                 match result {
                     Ok(report) => {
                         j.state = JobState::Done;

@@ -32,6 +32,7 @@
 pub mod api;
 pub mod build;
 pub mod cite;
+pub mod clock;
 mod error;
 pub mod ingest;
 pub mod jobs;
@@ -48,17 +49,3 @@ pub use store::Stats;
 
 /// Version of the Hublot snapshot format (`docs/snapshot-format.md`) this build reads and writes.
 pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;
-
-/// The current time, RFC 3339, UTC, to the second.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        now.year(),
-        now.month() as u8,
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    )
-}

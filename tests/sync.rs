@@ -37,6 +37,8 @@ struct Faults {
     oversize: HashSet<String>,
     /// 404.
     not_found: HashSet<String>,
+    /// 304 Not Modified, whatever the request (a broken server or proxy).
+    not_modified: HashSet<String>,
     /// path → Location.
     redirect: HashMap<String, String>,
 }
@@ -138,6 +140,7 @@ impl Server {
         };
         // Decide under the lock, act after it.
         enum Act {
+            NotModified,
             Status(u16),
             Redirect(String),
             Hang,
@@ -150,7 +153,9 @@ impl Server {
         }
         let act = {
             let mut f = self.faults.lock().unwrap();
-            if f.not_found.contains(&path) {
+            if f.not_modified.contains(&path) {
+                Act::NotModified
+            } else if f.not_found.contains(&path) {
                 Act::Status(404)
             } else if let Some(to) = f.redirect.get(&path) {
                 Act::Redirect(to.clone())
@@ -174,6 +179,12 @@ impl Server {
             }
         };
         let (corrupt, oversize, truncate, drop_mid) = match act {
+            Act::NotModified => {
+                log(304);
+                sock.write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n")
+                    .await?;
+                return sock.shutdown().await;
+            }
             Act::Status(code) => {
                 log(code);
                 let head = format!(
@@ -1516,4 +1527,56 @@ fn a_failed_archive_download_leaves_no_part() {
     let r = h.sync(&once).unwrap();
     assert!(matches!(r.outcome, SyncOutcome::Updated { .. }), "{r:?}");
     assert!(part_files(&h).is_empty(), "{:?}", part_files(&h));
+}
+
+/// One 304 policy for every kind of source: a 304 means "unchanged" only in answer to the
+/// validators of the last sync. To a first request (no validators) it is an error naming the
+/// URL, for a snapshot's manifest, an archive and a catalogue's first page alike; no source is
+/// taken as unchanged for it (an archive used to be, and its import then failed on a mirror
+/// that did not exist).
+#[test]
+fn a_304_without_validators_is_an_error_for_every_kind_of_source() {
+    use tar::EntryType as T;
+    let www = tempfile::tempdir().unwrap();
+    let archive = tar_gz(&[("repo-main/docs/a.md", T::Regular, b"# A\n", None)]);
+    std::fs::write(www.path().join("docs.tar.gz"), &archive).unwrap();
+    std::fs::write(
+        www.path().join("catalog.ttl"),
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<https://x.example/d> a dcat:Dataset .\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(www.path().join("s")).unwrap();
+    std::fs::write(www.path().join("s/manifest.json"), b"{}").unwrap();
+    let server = Server::start(www.path());
+    let dir = common::data_dir();
+    let h = common::open_fr(dir.path());
+    let b = common::before(&h);
+    for (path, source) in [
+        ("/snap/s/manifest.json", format!("{}/snap/s/", server.base)),
+        (
+            "/snap/docs.tar.gz",
+            format!("{}/snap/docs.tar.gz", server.base),
+        ),
+        (
+            "/snap/catalog.ttl",
+            format!("{}/snap/catalog.ttl", server.base),
+        ),
+    ] {
+        server.clear();
+        server.faults().not_modified.insert(path.into());
+        let e = h.sync(&req(&source)).unwrap_err();
+        assert!(
+            matches!(&e, SyncError::Status { status: 304, url } if url.ends_with(path)),
+            "{source}: {e:?}"
+        );
+        assert!(
+            e.to_string()
+                .ends_with("HTTP 304 Not Modified to a request without validators"),
+            "{e}"
+        );
+        assert_eq!(server.hits().len(), 1, "{source}: {:?}", server.hits());
+        assert_eq!(server.hits()[0].if_none_match, None);
+        common::assert_unchanged(&h, &b, &source);
+        assert!(part_files(&h).is_empty(), "{:?}", part_files(&h));
+    }
 }

@@ -5,12 +5,14 @@
 //!
 //! The methods live beside the operations that expose them, one file per domain:
 //! [`catalogue`] (search and browsing), [`snapshots`] (import, rollback, sync), [`settings`]
-//! (user settings and system information).
+//! (user settings and system information); `sync.rs` holds `catalogue.sync` itself (what a
+//! fetched set of sources means for the catalogue: import, activation, rollback).
 
 pub mod catalogue;
 pub mod ops;
 pub mod settings;
 pub mod snapshots;
+mod sync;
 
 pub use catalogue::{
     BaseGet, BasePage, BaseRef, CodeGet, CodeRecord, DocGet, NomenclaturePage, NomenclatureRequest,

@@ -91,7 +91,7 @@ impl Hublot {
             let stats = build::build(&cat, &staging)?;
             let info = SnapshotInfo {
                 id: id.clone(),
-                created: crate::now_rfc3339(),
+                created: crate::clock::now_rfc3339(),
                 hublot_version: env!("CARGO_PKG_VERSION").into(),
                 format_version: crate::SNAPSHOT_FORMAT_VERSION,
                 catalogue_schema: crate::store::CATALOGUE_SCHEMA_VERSION,

@@ -1,14 +1,21 @@
-//! Safe extraction of `.tar.gz`, `.tar` and `.zip` archives of upstream trees.
+//! An archive (`.tar.gz`, `.tgz`, `.tar`, `.zip`) of an upstream tree as a source, by URL or
+//! path: downloaded conditionally into `parts/archive.part` (never resumed: its size and hash
+//! are not known in advance), then extracted safely into `next/`.
 //!
-//! Refused, naming the entry: absolute paths, `..`, backslashes and drive prefixes, symbolic and
+//! Extraction refuses, naming the entry: absolute paths, `..`, backslashes and drive prefixes, symbolic and
 //! hard links, device files and FIFOs, non-UTF-8 names; beyond the limits: more entries or more
 //! bytes (counted as written, not as declared) than allowed. A refused archive leaves nothing
 //! behind: the caller extracts into a fresh directory and removes it on error.
 
 use super::error::{SyncError, SyncResult};
+use super::http::{self, Expect, Validators};
+use super::source_dir::{remove_dir, Fetch, SourceDir};
+use super::{Phase, Shared, Source, SourceSync};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Limits of an extraction.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -323,6 +330,95 @@ impl State {
             self.write_file(&name, &p, &mut file)?;
         }
         Ok(())
+    }
+}
+
+impl Shared {
+    /// An archive source (`src` is a remote or local archive): fetched (conditionally, when
+    /// remote), compared with the last sync by hash, extracted into `next/` when it changed.
+    pub(super) async fn fetch_archive(
+        self: &Arc<Self>,
+        label: &str,
+        src: &Source,
+        dir: &SourceDir,
+    ) -> SyncResult<Fetch> {
+        let (mirror, next, tmp) = (dir.mirror(), dir.next(), dir.extract());
+        let mut report = SourceSync {
+            source: label.into(),
+            kind: "archive".into(),
+            ..Default::default()
+        };
+        let url = match src {
+            Source::RemoteArchive(url) => url.to_string(),
+            Source::LocalArchive(p) => p.display().to_string(),
+            _ => unreachable!("only archives come here"),
+        };
+        let check = dir.check(&url, mirror.is_dir(), self.force);
+        self.progress(Phase::Manifest, label, 0, 1, 0, 0);
+        let (archive_path, validators) = match src {
+            Source::RemoteArchive(remote) => {
+                let parts = dir.parts();
+                std::fs::create_dir_all(&parts).map_err(|e| SyncError::io(&parts, e))?;
+                let part = parts.join("archive.part");
+                let expect = Expect {
+                    size: None,
+                    sha256: None,
+                    max: self.opts.max_file_bytes,
+                };
+                let done = AtomicU64::new(0);
+                let on_bytes = |n: u64| {
+                    let b = done.fetch_add(n, Ordering::Relaxed) + n;
+                    self.progress(Phase::Download, label, 0, 1, b, 0);
+                };
+                match self
+                    .net
+                    .download_conditional(remote, &part, &expect, check.validators(), &on_bytes)
+                    .await?
+                {
+                    None => return dir.unchanged(None, report),
+                    Some(v) => {
+                        report.downloaded_files = 1;
+                        report.downloaded_bytes = done.load(Ordering::Relaxed);
+                        (part, v)
+                    }
+                }
+            }
+            _ => (PathBuf::from(&url), Validators::default()),
+        };
+        // A downloaded archive is never resumed (its size and hash are not known in advance):
+        // once extracted, or if anything fails, its part file is of no use.
+        let drop_part = || {
+            if matches!(src, Source::RemoteArchive(_)) {
+                let _ = std::fs::remove_file(&archive_path);
+            }
+        };
+        let sha = http::sha256_file(&archive_path).inspect_err(|_| drop_part())?;
+        let new_state = check.state(label, validators, sha.clone());
+        if check.same(&sha) {
+            drop_part();
+            return dir.unchanged(Some(new_state), report);
+        }
+        self.progress(Phase::Extract, label, 0, 1, 0, 0);
+        remove_dir(&tmp)?;
+        let limits = ExtractLimits {
+            max_files: self.opts.max_archive_files,
+            max_bytes: self.opts.max_total_bytes,
+        };
+        let (ap, tmp2) = (archive_path.clone(), tmp.clone());
+        let r = tokio::task::spawn_blocking(move || extract(&ap, &tmp2, limits)).await;
+        drop_part();
+        let r = r.map_err(|e| SyncError::Config(format!("extraction task failed: {e}")))?;
+        let rep = match r {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = remove_dir(&tmp);
+                return Err(e);
+            }
+        };
+        std::fs::rename(&rep.root, &next).map_err(|e| SyncError::io(&next, e))?;
+        remove_dir(&tmp)?;
+        dir.count_changes(&mut report, self.force, &[])?;
+        Ok(dir.staged(new_state, report))
     }
 }
 

@@ -119,6 +119,8 @@ pub enum SyncError {
 
 fn reason(status: u16) -> String {
     let r = match status {
+        // Only ever an error when it answers a request without validators (`http::not_modified`).
+        304 => "Not Modified to a request without validators",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",

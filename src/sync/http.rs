@@ -54,6 +54,11 @@ pub struct Validators {
 }
 
 impl Validators {
+    /// True when there is nothing to ask a server with: no `304` can then mean "unchanged".
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
+
     /// Adds `If-None-Match` / `If-Modified-Since` for what the server told us last time.
     fn add_conditions(&self, h: &mut HeaderMap) {
         if let Some(e) = self
@@ -75,7 +80,8 @@ impl Validators {
 
 /// A fetched small document (a manifest, a catalogue page).
 pub enum Fetched {
-    /// 304: unchanged since the validators were given.
+    /// 304 to a request that carried validators: unchanged since then. (A 304 to a request
+    /// without any is a broken server or proxy, never "unchanged": [`not_modified`] says so.)
     NotModified,
     /// 200: the body and its validators.
     Body {
@@ -269,6 +275,7 @@ impl Net {
         let (final_url, mut resp) = self.get(url, &h).await?;
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
+            not_modified(&final_url, v)?;
             return Ok(Fetched::NotModified);
         }
         if !status.is_success() {
@@ -409,7 +416,8 @@ impl Net {
                 }
                 let (u, resp) = self.get(url, &h).await?;
                 let st = resp.status();
-                if st == StatusCode::NOT_MODIFIED && cond.is_some() {
+                if st == StatusCode::NOT_MODIFIED {
+                    not_modified(&u, cond.unwrap_or(&Validators::default()))?;
                     return Ok(None);
                 }
                 let header = |n| {
@@ -527,6 +535,19 @@ impl Net {
         }
         Ok(Some(validators))
     }
+}
+
+/// The one 304 policy of the sync: a `304 Not Modified` means "unchanged since the last sync"
+/// only when the request carried that sync's validators; to a request without any it is an
+/// error naming the URL (a broken server or proxy), never a reason to keep what is there.
+pub fn not_modified(url: &Url, asked: &Validators) -> SyncResult<()> {
+    if asked.is_empty() {
+        return Err(SyncError::Status {
+            url: url.to_string(),
+            status: 304,
+        });
+    }
+    Ok(())
 }
 
 /// True when a download that failed with `e` leaves a part the next sync can resume: the

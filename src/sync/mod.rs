@@ -1,10 +1,13 @@
-//! Sync: fetches catalogue sources over HTTP(S) or from local paths, verifies them, and builds
-//! and activates a new snapshot atomically through [`Hublot::import`]. See `docs/sync.md`.
+//! Sync: fetches catalogue sources over HTTP(S) or from local paths, verifies them and stages
+//! them, nothing more: [`fetch`] gives a [`FetchSet`] (the trees to import, what changed) and the
+//! api (`Hublot::sync`, in `src/api/sync.rs`) decides what to import, activates the new snapshot
+//! or rolls back, then tells the set to [`FetchSet::commit`] or [`FetchSet::restore`]. See
+//! `docs/sync.md`.
 //!
 //! ```text
-//! <data_dir>/cache/sync/<source-key>/
+//! <data_dir>/cache/sync/<source-key>/      one source_dir::SourceDir per source
 //!   state.json      the source, its URL, the validators (ETag, Last-Modified) and the manifest
-//!                   (or archive) hash of the last successful sync
+//!                   (or archive, or first page) hash of the last successful sync
 //!   mirror/         the source tree as last synced (what the active snapshot was built from)
 //!   next/           staging: the tree being assembled; removed on failure or cancel
 //!   mirror.prev/    the old mirror during the import; restored if the import fails
@@ -14,37 +17,42 @@
 //!                   resumed (its hash is not known in advance): removed once extracted or failed
 //! ```
 //!
-//! A source is:
-//! - a Hublot snapshot published on a web server: its base URL (`<URL>/manifest.json` and the
-//!   files the manifest lists, with size and sha256);
-//! - an archive (`.tar.gz`, `.tgz`, `.tar`, `.zip`) of a tree the importer reads, by URL or path;
+//! A source is (one file per kind):
+//! - a Hublot snapshot published on a web server ([`snapshot`](self)): its base URL
+//!   (`<URL>/manifest.json` and the files the manifest lists, with size and sha256);
+//! - an archive (`.tar.gz`, `.tgz`, `.tar`, `.zip`) of a tree the importer reads, by URL or path
+//!   ([`archive`]);
+//! - a HealthDCAT-AP catalogue (Turtle, JSON-LD, RDF/XML) by URL: its pages (hydra paging) are
+//!   fetched and staged as `healthdcat-pages.json` + `page-NNNN.*`;
 //! - a local directory (or `file://` URL): a snapshot, a schema-snds / synthetic-snds tree or a
-//!   Markdown tree, imported in place;
-//! - a HealthDCAT-AP catalogue (Turtle, JSON-LD, RDF/XML): by URL, its pages (hydra paging)
-//!   are fetched and staged as `healthdcat-pages.json` + `page-NNNN.*`; a local record file is
-//!   imported in place.
+//!   Markdown tree, or a local HealthDCAT-AP record file, imported in place.
+//!
+//! Every remote kind follows one skeleton (`SourceDir`): a conditional request with the last
+//! sync's validators when the mirror may stand for the source, one 304 policy
+//! ([`http::not_modified`]: "unchanged" only in answer to validators), the same bytes as last
+//! time also meaning "unchanged", else a new tree staged in `next/`.
 
 pub mod archive;
 pub mod error;
+mod healthdcat;
 pub mod http;
 pub mod publish;
 pub mod sign;
+mod snapshot;
+mod source_dir;
 
 pub use error::{SyncError, SyncResult};
 pub use publish::{SnapshotBuildReport, SnapshotBuildRequest};
 pub use sign::{KeygenReport, KeygenRequest};
 
-use crate::api::{Hublot, ImportRequest};
-use crate::ingest::healthdcat::{self, FetchedPage, PageWalk, WalkError};
-use crate::ingest::snapshot_manifest::{is_safe_relative, Manifest};
-use crate::store::DataDir;
-use http::{Expect, Fetched, Net, Validators};
+use http::Net;
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, VecDeque};
+use source_dir::{Fetch, SourceDir};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use ts_rs::TS;
 
 /// Setting (user.sqlite) holding the default sources, separated by whitespace.
@@ -126,7 +134,7 @@ impl Default for SyncOptions {
             max_file_bytes: 1 << 30,
             max_total_bytes: 4 << 30,
             max_archive_files: 200_000,
-            max_pages: healthdcat::DEFAULT_MAX_PAGES,
+            max_pages: crate::ingest::healthdcat::DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -279,7 +287,8 @@ pub struct SyncControl {
 }
 
 impl SyncControl {
-    fn report(&self, p: Progress) {
+    /// Tells the progress callback, if any.
+    pub fn report(&self, p: Progress) {
         if let Some(f) = &self.progress {
             f(&p);
         }
@@ -305,7 +314,7 @@ pub struct SourceState {
 
 /// A parsed source.
 #[derive(Debug, Clone)]
-enum Source {
+pub(super) enum Source {
     Snapshot(Url),
     RemoteArchive(Url),
     LocalArchive(PathBuf),
@@ -321,12 +330,12 @@ enum Source {
 pub const HEALTHDCAT_PREFIX: &str = "healthdcat+";
 
 /// True when a URL path names an RDF document by its extension: whatever
-/// [`healthdcat::RdfFormat::from_path`] accepts (`.ttl`, `.turtle`, `.jsonld`, `.rdf`, `.xml`,
+/// [`RdfFormat::from_path`](crate::ingest::healthdcat::RdfFormat::from_path) accepts (`.ttl`, `.turtle`, `.jsonld`, `.rdf`, `.xml`,
 /// `.owl`) except `.json`, which is too common (manifests, Table Schemas) to mean RDF by itself.
 fn is_rdf_url_path(path: &str) -> bool {
     let p = Path::new(path);
     !path.ends_with('/')
-        && healthdcat::RdfFormat::from_path(p).is_some()
+        && crate::ingest::healthdcat::RdfFormat::from_path(p).is_some()
         && !p
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"))
@@ -390,7 +399,7 @@ fn parse_local(p: PathBuf) -> SyncResult<Source> {
         Ok(Source::LocalDir(p))
     } else if p.is_file() && archive::kind_from_name(&p.to_string_lossy()).is_some() {
         Ok(Source::LocalArchive(p))
-    } else if healthdcat::is_healthdcat_file(&p) {
+    } else if crate::ingest::healthdcat::is_healthdcat_file(&p) {
         Ok(Source::LocalRecord(p))
     } else if p.exists() {
         Err(SyncError::Config(format!(
@@ -405,88 +414,6 @@ fn parse_local(p: PathBuf) -> SyncResult<Source> {
     }
 }
 
-/// A URL of `path` (relative, `/`-separated) under the base URL `base`.
-fn file_url(base: &Url, path: &str) -> Url {
-    let mut u = base.clone();
-    u.path_segments_mut()
-        .expect("http URL")
-        .pop_if_empty()
-        .extend(path.split('/'));
-    u
-}
-
-/// One source after the fetch phase.
-struct Fetch {
-    /// Where the tree is now (the mirror, or the local directory).
-    tree: PathBuf,
-    /// The cache directory of the source, when it has one.
-    dir: Option<PathBuf>,
-    /// True when `dir/next` holds a new tree to swap in.
-    staged: bool,
-    /// State to write after a successful sync.
-    state: Option<SourceState>,
-    report: SourceSync,
-}
-
-struct Shared {
-    net: Net,
-    opts: SyncOptions,
-    control: SyncControl,
-    key: Option<ed25519_dalek::VerifyingKey>,
-    force: bool,
-}
-
-fn read_state(dir: &Path) -> SourceState {
-    std::fs::read(dir.join("state.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
-}
-
-fn write_state(dir: &Path, st: &SourceState) -> SyncResult<()> {
-    let p = dir.join("state.json");
-    let tmp = dir.join(".state.json.tmp");
-    std::fs::write(
-        &tmp,
-        serde_json::to_vec_pretty(st).expect("state serialises"),
-    )
-    .map_err(|e| SyncError::io(&tmp, e))?;
-    std::fs::rename(&tmp, &p).map_err(|e| SyncError::io(&p, e))
-}
-
-fn remove_dir(p: &Path) -> SyncResult<()> {
-    match std::fs::remove_dir_all(p) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(SyncError::io(p, e)),
-    }
-}
-
-/// Puts a source directory back in a consistent state after a crash: a `mirror.prev` means an
-/// import was under way, so the old mirror is restored (the next sync redoes the work).
-fn recover(dir: &Path) -> SyncResult<()> {
-    let prev = dir.join("mirror.prev");
-    if prev.is_dir() {
-        remove_dir(&dir.join("mirror"))?;
-        std::fs::rename(&prev, dir.join("mirror")).map_err(|e| SyncError::io(&prev, e))?;
-    }
-    remove_dir(&dir.join("next"))?;
-    remove_dir(&dir.join("next.extract"))?;
-    Ok(())
-}
-
-fn link_or_copy(from: &Path, to: &Path) -> SyncResult<()> {
-    if let Some(p) = to.parent() {
-        std::fs::create_dir_all(p).map_err(|e| SyncError::io(p, e))?;
-    }
-    if std::fs::hard_link(from, to).is_ok() {
-        return Ok(());
-    }
-    std::fs::copy(from, to)
-        .map(|_| ())
-        .map_err(|e| SyncError::io(to, e))
-}
-
 /// The cache key of a source: the normalised URL (`…/snap`, `…/snap/` and
 /// `…/snap/manifest.json` share one cache), else the string as given.
 fn source_key(s: &str) -> String {
@@ -499,31 +426,13 @@ fn source_key(s: &str) -> String {
     http::sha256_bytes(norm.as_bytes())[..16].to_string()
 }
 
-const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-/// A catalogue page as the server answered it.
-struct Served {
-    bytes: Vec<u8>,
-    /// The URL that answered (after redirects).
-    url: Url,
-    content_type: Option<String>,
-}
-
-/// A `304` to a request that carried no validators: a broken server or proxy, never "unchanged".
-fn not_modified_unasked(url: &Url) -> SyncError {
-    SyncError::Catalogue {
-        url: url.to_string(),
-        message: "HTTP 304 Not Modified to a request without validators".into(),
-    }
-}
-
-/// One download job: a content (by hash) and every place it goes.
-struct Job {
-    url: Url,
-    path: String,
-    sha256: String,
-    size: u64,
-    dests: Vec<PathBuf>,
+/// The state of each source's connection to the network during the fetch phase.
+pub(super) struct Shared {
+    net: Net,
+    opts: SyncOptions,
+    control: SyncControl,
+    key: Option<ed25519_dalek::VerifyingKey>,
+    force: bool,
 }
 
 impl Shared {
@@ -538,646 +447,194 @@ impl Shared {
         });
     }
 
-    async fn fetch(self: &Arc<Self>, label: &str, src: &Source, dir: &Path) -> SyncResult<Fetch> {
+    async fn fetch(self: &Arc<Self>, label: &str, src: &Source, root: &Path) -> SyncResult<Fetch> {
         match src {
             Source::LocalDir(p) => {
                 let mut verified = false;
                 if let (Some(k), true) = (&self.key, p.join("manifest.json").is_file()) {
-                    let m = Manifest::read(p)?;
+                    let m = crate::ingest::snapshot_manifest::Manifest::read(p)?;
                     sign::verify_manifest(&m, k, &p.join("manifest.json").display().to_string())?;
                     verified = true;
                 }
-                Ok(Fetch {
-                    tree: p.clone(),
-                    dir: None,
-                    staged: false,
-                    state: None,
-                    report: SourceSync {
-                        source: label.into(),
-                        kind: "directory".into(),
-                        signature_verified: verified,
-                        ..Default::default()
-                    },
-                })
+                let report = SourceSync {
+                    source: label.into(),
+                    kind: "directory".into(),
+                    signature_verified: verified,
+                    ..Default::default()
+                };
+                Ok(Fetch::in_place(p, report))
             }
-            Source::LocalRecord(p) => Ok(Fetch {
-                tree: p.clone(),
-                dir: None,
-                staged: false,
-                state: None,
-                report: SourceSync {
+            Source::LocalRecord(p) => {
+                let report = SourceSync {
                     source: label.into(),
                     kind: "healthdcat".into(),
                     ..Default::default()
-                },
-            }),
-            Source::Snapshot(base) => self.fetch_snapshot(label, base, dir).await,
-            Source::HealthDcat(url) => self.fetch_healthdcat(label, url, dir).await,
+                };
+                Ok(Fetch::in_place(p, report))
+            }
+            Source::Snapshot(base) => {
+                let dir = SourceDir::open(root.into())?;
+                self.fetch_snapshot(label, base, &dir).await
+            }
+            Source::HealthDcat(url) => {
+                let dir = SourceDir::open(root.into())?;
+                self.fetch_healthdcat(label, url, &dir).await
+            }
             Source::RemoteArchive(_) | Source::LocalArchive(_) => {
-                self.fetch_archive(label, src, dir).await
+                let dir = SourceDir::open(root.into())?;
+                self.fetch_archive(label, src, &dir).await
             }
         }
     }
+}
 
-    async fn fetch_snapshot(
-        self: &Arc<Self>,
-        label: &str,
-        base: &Url,
-        dir: &Path,
-    ) -> SyncResult<Fetch> {
-        let mirror = dir.join("mirror");
-        let next = dir.join("next");
-        let parts = dir.join("parts");
-        let murl = file_url(base, "manifest.json");
-        let state = read_state(dir);
-        let have_mirror = mirror.join("manifest.json").is_file();
-        // With a pinned key, a mirror is trusted (and a 304 accepted) only if its manifest is
-        // signed by that key: pinning a key after an unsigned sync forces a full check.
-        let mirror_ok = match &self.key {
-            None => true,
-            Some(k) => Manifest::read(&mirror)
-                .ok()
-                .is_some_and(|m| sign::verify_manifest(&m, k, "mirror").is_ok()),
-        };
-        let usable = !self.force && have_mirror && mirror_ok && state.url == murl.as_str();
-        let validators = if usable {
-            Validators {
-                etag: state.etag.clone(),
-                last_modified: state.last_modified.clone(),
-            }
-        } else {
-            Validators::default()
-        };
-        let mut report = SourceSync {
-            source: label.into(),
-            kind: "snapshot".into(),
-            ..Default::default()
-        };
-        self.progress(Phase::Manifest, label, 0, 0, 0, 0);
-        let unchanged = |state: Option<SourceState>, report: SourceSync| Fetch {
-            tree: mirror.clone(),
-            dir: Some(dir.into()),
-            staged: false,
-            state,
-            report,
-        };
-        let (bytes, validators) = match self
-            .net
-            .fetch_small(&murl, &validators, self.opts.max_manifest_bytes)
-            .await?
-        {
-            Fetched::NotModified if !usable => {
-                return Err(SyncError::Manifest {
-                    url: murl.to_string(),
-                    message: "HTTP 304 Not Modified to a request without validators".into(),
-                })
-            }
-            Fetched::NotModified => {
-                report.signature_verified = self.key.is_some();
-                return Ok(unchanged(None, report));
-            }
-            Fetched::Body {
-                bytes, validators, ..
-            } => (bytes, validators),
-        };
-        let msha = http::sha256_bytes(&bytes);
-        let new_state = SourceState {
-            source: label.into(),
-            url: murl.to_string(),
-            etag: validators.etag,
-            last_modified: validators.last_modified,
-            sha256: msha.clone(),
-            synced_at: crate::now_rfc3339(),
-        };
-        // The manifest is parsed (and its signature checked) even when its bytes are the same.
-        std::fs::create_dir_all(&next).map_err(|e| SyncError::io(&next, e))?;
-        let mp = next.join("manifest.json");
-        std::fs::write(&mp, &bytes).map_err(|e| SyncError::io(&mp, e))?;
-        let m = Manifest::read(&next).map_err(|e| SyncError::Manifest {
-            url: murl.to_string(),
-            message: describe(e),
-        })?;
-        if let Some(k) = &self.key {
-            sign::verify_manifest(&m, k, murl.as_str())?;
-            report.signature_verified = true;
-        }
-        if usable && msha == state.sha256 {
-            remove_dir(&next)?;
-            return Ok(unchanged(Some(new_state), report));
-        }
-        // Limits, before any download.
-        let mut total = 0u64;
-        for f in &m.files {
-            if f.size > self.opts.max_file_bytes {
-                return Err(SyncError::TooLarge {
-                    url: file_url(base, &f.path).to_string(),
-                    message: format!(
-                        "the manifest lists {} bytes, more than the limit of {}",
-                        f.size, self.opts.max_file_bytes
-                    ),
-                });
-            }
-            if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(SyncError::Manifest {
-                    url: murl.to_string(),
-                    message: format!("{}: sha256 is not 64 hex digits", f.path),
-                });
-            }
-            total += f.size;
-        }
-        if total > self.opts.max_total_bytes {
-            return Err(SyncError::TooLarge {
-                url: murl.to_string(),
-                message: format!(
-                    "the snapshot is {total} bytes, more than the limit of {}",
-                    self.opts.max_total_bytes
-                ),
-            });
-        }
-        // Plan: reuse what the mirror has (same path and hash, or the same hash elsewhere).
-        let old = if have_mirror && !self.force {
-            // Reuse is by hash, so an unsigned mirror's files are as good as downloads.
-            Manifest::read(&mirror).ok()
-        } else {
-            None
-        };
-        let old_files = old.as_ref().map(|m| m.files.as_slice()).unwrap_or(&[]);
-        let by_path: HashMap<&str, &str> = old_files
+/// What to fetch: the sources parsed and the publisher key read, before any lock is taken or
+/// any byte fetched (a bad source or key is an error at once).
+pub struct FetchPlan {
+    sources: Vec<(String, Source)>,
+    key: Option<ed25519_dalek::VerifyingKey>,
+    force: bool,
+    options: SyncOptions,
+}
+
+impl FetchPlan {
+    /// Parses `sources` (in order of precedence) and the publisher key (hex), if any. `force`
+    /// ignores the validators and the mirrors: everything is fetched again.
+    pub fn new(
+        sources: &[String],
+        publisher_key: Option<&str>,
+        force: bool,
+        options: &SyncOptions,
+    ) -> SyncResult<FetchPlan> {
+        let key = publisher_key.map(sign::parse_public_key).transpose()?;
+        let sources = sources
             .iter()
-            .map(|f| (f.path.as_str(), f.sha256.as_str()))
-            .collect();
-        let by_sha: HashMap<&str, &str> = old_files
-            .iter()
-            .filter(|f| is_safe_relative(&f.path))
-            .map(|f| (f.sha256.as_str(), f.path.as_str()))
-            .collect();
-        let mut jobs: Vec<Job> = Vec::new();
-        let mut job_of_sha: HashMap<String, usize> = HashMap::new();
-        for f in &m.files {
-            match by_path.get(f.path.as_str()) {
-                None => report.added += 1,
-                Some(s) if *s != f.sha256 => report.changed_files += 1,
-                _ => {}
-            }
-            let dest = next.join(&f.path);
-            let reusable = by_sha.get(f.sha256.as_str()).map(|p| mirror.join(p));
-            if let Some(src) = reusable.filter(|p| {
-                std::fs::metadata(p)
-                    .map(|m| m.is_file() && m.len() == f.size)
-                    .unwrap_or(false)
-            }) {
-                link_or_copy(&src, &dest)?;
-                continue;
-            }
-            if f.size == 0 && f.sha256 == EMPTY_SHA256 {
-                link_or_copy_empty(&dest)?;
-                continue;
-            }
-            match job_of_sha.get(&f.sha256) {
-                Some(&i) => jobs[i].dests.push(dest),
-                None => {
-                    job_of_sha.insert(f.sha256.clone(), jobs.len());
-                    jobs.push(Job {
-                        url: file_url(base, &f.path),
-                        path: f.path.clone(),
-                        sha256: f.sha256.clone(),
-                        size: f.size,
-                        dests: vec![dest],
-                    });
-                }
-            }
-        }
-        let new_paths: std::collections::HashSet<&str> =
-            m.files.iter().map(|f| f.path.as_str()).collect();
-        report.removed = old_files
-            .iter()
-            .filter(|f| !new_paths.contains(f.path.as_str()))
-            .count() as u64;
-        std::fs::create_dir_all(&parts).map_err(|e| SyncError::io(&parts, e))?;
-        let (files, bytes) = self.download_all(label, jobs, &parts).await?;
-        report.downloaded_files = files;
-        report.downloaded_bytes = bytes;
-        report.changed = true;
-        Ok(Fetch {
-            tree: mirror,
-            dir: Some(dir.into()),
-            staged: true,
-            state: Some(new_state),
-            report,
-        })
-    }
-
-    /// A HealthDCAT-AP catalogue: its first page, conditionally; only when that page changed,
-    /// every page it leads to, staged in `next/` as [`healthdcat::write_pages`] lays them out
-    /// (the import reads that directory back with [`healthdcat::read_dir`]).
-    async fn fetch_healthdcat(
-        self: &Arc<Self>,
-        label: &str,
-        start: &Url,
-        dir: &Path,
-    ) -> SyncResult<Fetch> {
-        let mirror = dir.join("mirror");
-        let next = dir.join("next");
-        let state = read_state(dir);
-        let usable =
-            !self.force && healthdcat::is_healthdcat_dir(&mirror) && state.url == start.as_str();
-        let validators = if usable {
-            Validators {
-                etag: state.etag.clone(),
-                last_modified: state.last_modified.clone(),
-            }
-        } else {
-            Validators::default()
-        };
-        let mut report = SourceSync {
-            source: label.into(),
-            kind: "healthdcat".into(),
-            ..Default::default()
-        };
-        let unchanged = |state: Option<SourceState>, report: SourceSync| Fetch {
-            tree: mirror.clone(),
-            dir: Some(dir.into()),
-            staged: false,
-            state,
-            report,
-        };
-        self.progress(Phase::Manifest, label, 0, 0, 0, 0);
-        let (first, validators) = match self
-            .net
-            .fetch_small(start, &validators, self.opts.max_manifest_bytes)
-            .await?
-        {
-            Fetched::NotModified if !usable => return Err(not_modified_unasked(start)),
-            Fetched::NotModified => return Ok(unchanged(None, report)),
-            Fetched::Body {
-                bytes,
-                validators,
-                url,
-                content_type,
-            } => (
-                Served {
-                    bytes,
-                    url,
-                    content_type,
-                },
-                validators,
-            ),
-        };
-        let sha = http::sha256_bytes(&first.bytes);
-        let new_state = SourceState {
-            source: label.into(),
-            url: start.to_string(),
-            etag: validators.etag,
-            last_modified: validators.last_modified,
-            sha256: sha.clone(),
-            synced_at: crate::now_rfc3339(),
-        };
-        // Only the first page is compared: the others are not even requested when it is the
-        // same (a catalogue that changes only on a later page is seen when page 1 changes).
-        if usable && sha == state.sha256 {
-            return Ok(unchanged(Some(new_state), report));
-        }
-        let pages = self.walk_pages(label, start, first).await?;
-        healthdcat::write_pages(&next, &pages)?;
-        let mut new = listing(&next)?;
-        let mut old = if self.force {
-            HashMap::new()
-        } else {
-            listing(&mirror)?
-        };
-        // The page list is bookkeeping: the counts are of pages.
-        new.remove(healthdcat::PAGES_FILE);
-        old.remove(healthdcat::PAGES_FILE);
-        count_changes(&mut report, &new, &old);
-        report.downloaded_files = pages.len() as u64;
-        report.downloaded_bytes = pages.iter().map(|p| p.bytes.len() as u64).sum();
-        report.changed = true;
-        Ok(Fetch {
-            tree: mirror,
-            dir: Some(dir.into()),
-            staged: true,
-            state: Some(new_state),
-            report,
-        })
-    }
-
-    /// Follows a collection from its first page (already fetched) with the one page walker,
-    /// [`healthdcat::PageWalk`]: every page is parsed as it arrives, so that a bad page fails the
-    /// sync with its URL before anything is staged; a loop, more than `max_pages` pages, more
-    /// than `max_total_bytes` in all, or no `dcat:Dataset` at all is an error. Every next-page
-    /// URL also goes through the transport rules.
-    async fn walk_pages(
-        self: &Arc<Self>,
-        label: &str,
-        start: &Url,
-        first: Served,
-    ) -> SyncResult<Vec<FetchedPage>> {
-        let mut walk = PageWalk::new(
-            start.as_str(),
-            self.opts.max_pages,
-            self.opts.max_total_bytes,
-        );
-        let mut served = Some(first);
-        let mut url = start.clone();
-        loop {
-            let page = match served.take() {
-                Some(p) => p,
-                None => match self
-                    .net
-                    .fetch_small(&url, &Validators::default(), self.opts.max_manifest_bytes)
-                    .await?
-                {
-                    Fetched::NotModified => return Err(not_modified_unasked(&url)),
-                    Fetched::Body {
-                        bytes,
-                        url,
-                        content_type,
-                        ..
-                    } => Served {
-                        bytes,
-                        url,
-                        content_type,
-                    },
-                },
-            };
-            let here = page.url.to_string();
-            let next = walk
-                .add(&here, page.content_type.as_deref(), page.bytes)
-                .map_err(walk_error)?;
-            let n = walk.pages().len() as u64;
-            self.progress(
-                Phase::Download,
-                label,
-                n,
-                n + u64::from(next.is_some()),
-                walk.bytes(),
-                0,
-            );
-            let Some(next) = next else { break };
-            url = Url::parse(&next).map_err(|e| SyncError::Catalogue {
-                url: here.clone(),
-                message: format!("the next page `{next}` is not a URL: {e}"),
-            })?;
-            // Checked here too (the request would refuse it) to say which page pointed there.
-            http::check_url(&url).map_err(|e| match e {
-                SyncError::Refused { url, message } => SyncError::Refused {
-                    url,
-                    message: format!("{message} (the next page announced by {here})"),
-                },
-                e => e,
-            })?;
-        }
-        walk.finish().map_err(walk_error)
-    }
-
-    /// Downloads the jobs, `concurrency` at a time. Returns (files, bytes) downloaded.
-    async fn download_all(
-        self: &Arc<Self>,
-        label: &str,
-        jobs: Vec<Job>,
-        parts: &Path,
-    ) -> SyncResult<(u64, u64)> {
-        let files_total = jobs.len() as u64;
-        let bytes_total: u64 = jobs.iter().map(|j| j.size).sum();
-        let queue = Arc::new(Mutex::new(jobs.into_iter().collect::<VecDeque<Job>>()));
-        let files_done = Arc::new(AtomicU64::new(0));
-        let bytes_done = Arc::new(AtomicU64::new(0));
-        self.progress(Phase::Download, label, 0, files_total, 0, bytes_total);
-        let mut set = tokio::task::JoinSet::new();
-        for _ in 0..self.opts.concurrency.max(1) {
-            let me = self.clone();
-            let queue = queue.clone();
-            let (files_done, bytes_done) = (files_done.clone(), bytes_done.clone());
-            let parts = parts.to_path_buf();
-            let label = label.to_string();
-            set.spawn(async move {
-                loop {
-                    let Some(job) = queue.lock().expect("queue").pop_front() else {
-                        return Ok::<(), SyncError>(());
-                    };
-                    let part = parts.join(format!("{}.part", job.sha256));
-                    let expect = Expect {
-                        size: Some(job.size),
-                        sha256: Some(job.sha256.clone()),
-                        max: me.opts.max_file_bytes,
-                    };
-                    let on_bytes = |n: u64| {
-                        let b = bytes_done.fetch_add(n, Ordering::Relaxed) + n;
-                        me.progress(
-                            Phase::Download,
-                            &label,
-                            files_done.load(Ordering::Relaxed),
-                            files_total,
-                            b,
-                            bytes_total,
-                        );
-                    };
-                    me.net
-                        .download(&job.url, &part, &expect, &on_bytes)
-                        .await
-                        .map_err(|e| name_file(e, &job.path))?;
-                    for d in &job.dests {
-                        link_or_copy(&part, d)?;
-                    }
-                    let f = files_done.fetch_add(1, Ordering::Relaxed) + 1;
-                    me.progress(
-                        Phase::Download,
-                        &label,
-                        f,
-                        files_total,
-                        bytes_done.load(Ordering::Relaxed),
-                        bytes_total,
-                    );
-                }
-            });
-        }
-        let mut first: Option<SyncError> = None;
-        while let Some(r) = set.join_next().await {
-            let e = match r {
-                Ok(Ok(())) => continue,
-                Ok(Err(e)) => e,
-                Err(j) if j.is_cancelled() => continue,
-                Err(j) => SyncError::Config(format!("download task failed: {j}")),
-            };
-            if first.is_none() {
-                set.abort_all();
-                first = Some(e);
-            }
-        }
-        match first {
-            Some(e) => Err(e),
-            None => Ok((
-                files_done.load(Ordering::Relaxed),
-                bytes_done.load(Ordering::Relaxed),
-            )),
-        }
-    }
-
-    async fn fetch_archive(
-        self: &Arc<Self>,
-        label: &str,
-        src: &Source,
-        dir: &Path,
-    ) -> SyncResult<Fetch> {
-        let mirror = dir.join("mirror");
-        let next = dir.join("next");
-        let state = read_state(dir);
-        let have_mirror = mirror.is_dir();
-        let mut report = SourceSync {
-            source: label.into(),
-            kind: "archive".into(),
-            ..Default::default()
-        };
-        let unchanged = |state: Option<SourceState>, report: SourceSync| Fetch {
-            tree: mirror.clone(),
-            dir: Some(dir.into()),
-            staged: false,
-            state,
-            report,
-        };
-        self.progress(Phase::Manifest, label, 0, 1, 0, 0);
-        let (archive_path, url, validators) = match src {
-            Source::RemoteArchive(url) => {
-                let usable = !self.force && have_mirror && state.url == url.as_str();
-                let cond = if usable {
-                    Validators {
-                        etag: state.etag.clone(),
-                        last_modified: state.last_modified.clone(),
-                    }
-                } else {
-                    Validators::default()
-                };
-                let parts = dir.join("parts");
-                std::fs::create_dir_all(&parts).map_err(|e| SyncError::io(&parts, e))?;
-                let part = parts.join("archive.part");
-                let expect = Expect {
-                    size: None,
-                    sha256: None,
-                    max: self.opts.max_file_bytes,
-                };
-                let done = AtomicU64::new(0);
-                let on_bytes = |n: u64| {
-                    let b = done.fetch_add(n, Ordering::Relaxed) + n;
-                    self.progress(Phase::Download, label, 0, 1, b, 0);
-                };
-                match self
-                    .net
-                    .download_conditional(url, &part, &expect, &cond, &on_bytes)
-                    .await?
-                {
-                    None => return Ok(unchanged(None, report)),
-                    Some(v) => {
-                        report.downloaded_files = 1;
-                        report.downloaded_bytes = done.load(Ordering::Relaxed);
-                        (part, url.to_string(), v)
-                    }
-                }
-            }
-            Source::LocalArchive(p) => (p.clone(), p.display().to_string(), Validators::default()),
-            _ => unreachable!("only archives"),
-        };
-        // A downloaded archive is never resumed (its size and hash are not known in advance):
-        // once extracted, or if anything fails, its part file is of no use.
-        let drop_part = || {
-            if matches!(src, Source::RemoteArchive(_)) {
-                let _ = std::fs::remove_file(&archive_path);
-            }
-        };
-        let sha = http::sha256_file(&archive_path).inspect_err(|_| drop_part())?;
-        let new_state = SourceState {
-            source: label.into(),
-            url,
-            etag: validators.etag,
-            last_modified: validators.last_modified,
-            sha256: sha.clone(),
-            synced_at: crate::now_rfc3339(),
-        };
-        if !self.force && have_mirror && sha == state.sha256 {
-            drop_part();
-            return Ok(unchanged(Some(new_state), report));
-        }
-        self.progress(Phase::Extract, label, 0, 1, 0, 0);
-        let tmp = dir.join("next.extract");
-        remove_dir(&tmp)?;
-        let limits = archive::ExtractLimits {
-            max_files: self.opts.max_archive_files,
-            max_bytes: self.opts.max_total_bytes,
-        };
-        let ap = archive_path.clone();
-        let tmp2 = tmp.clone();
-        let r = tokio::task::spawn_blocking(move || archive::extract(&ap, &tmp2, limits)).await;
-        drop_part();
-        let r = r.map_err(|e| SyncError::Config(format!("extraction task failed: {e}")))?;
-        let rep = match r {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = remove_dir(&tmp);
-                return Err(e);
-            }
-        };
-        std::fs::rename(&rep.root, &next).map_err(|e| SyncError::io(&next, e))?;
-        remove_dir(&tmp)?;
-        let new = listing(&next)?;
-        let old = if self.force {
-            HashMap::new()
-        } else {
-            listing(&mirror)?
-        };
-        count_changes(&mut report, &new, &old);
-        report.changed = true;
-        Ok(Fetch {
-            tree: mirror,
-            dir: Some(dir.into()),
-            staged: true,
-            state: Some(new_state),
-            report,
+            .map(|s| Ok((s.clone(), parse_source(s)?)))
+            .collect::<SyncResult<_>>()?;
+        Ok(FetchPlan {
+            sources,
+            key,
+            force,
+            options: options.clone(),
         })
     }
 }
 
-/// Every file under `root` (relative path → SHA-256), to count changes against the mirror.
-fn listing(root: &Path) -> SyncResult<HashMap<String, String>> {
-    let mut out = HashMap::new();
-    if !root.is_dir() {
-        return Ok(out);
-    }
-    for e in walkdir::WalkDir::new(root) {
-        let e = e.map_err(|e| SyncError::io(root, e.into()))?;
-        if e.file_type().is_file() {
-            out.insert(
-                crate::ingest::snapshot_manifest::rel_path(root, e.path()),
-                http::sha256_file(e.path())?,
-            );
-        }
-    }
-    Ok(out)
+/// The sources, fetched, verified and staged: what the api imports, then commits or restores.
+pub struct FetchSet {
+    fetched: Vec<Fetch>,
+    /// HTTP requests sent (attempts and redirect hops included).
+    pub requests: u64,
 }
 
-/// Added / changed / removed files between two listings, by path and content.
-fn count_changes(
-    report: &mut SourceSync,
-    new: &HashMap<String, String>,
-    old: &HashMap<String, String>,
-) {
-    for (p, h) in new {
-        match old.get(p) {
-            None => report.added += 1,
-            Some(o) if o != h => report.changed_files += 1,
-            _ => {}
+impl FetchSet {
+    /// The trees to import, in the sources' order (for a staged source, its mirror: valid once
+    /// [`FetchSet::swap_in`] has run).
+    pub fn trees(&self) -> Vec<PathBuf> {
+        self.fetched.iter().map(|f| f.tree.clone()).collect()
+    }
+
+    /// What happened to each source.
+    pub fn reports(&self) -> Vec<SourceSync> {
+        self.fetched.iter().map(|f| f.report.clone()).collect()
+    }
+
+    /// True when some source changed and has a new tree staged.
+    pub fn staged(&self) -> bool {
+        self.fetched.iter().any(|f| f.staged)
+    }
+
+    /// Puts every staged tree in place of its mirror, keeping the old mirrors until
+    /// [`FetchSet::commit`] (dropped) or [`FetchSet::restore`] (put back).
+    pub fn swap_in(&self) -> SyncResult<()> {
+        for f in self.fetched.iter().filter(|f| f.staged) {
+            source_dir::swap_in(f.dir.as_deref().expect("staged sources have a dir"))?;
+        }
+        Ok(())
+    }
+
+    /// After a successful import (or when nothing needed one): the old mirrors and downloads
+    /// go, and each source's validators and hash are remembered for the next sync.
+    pub fn commit(self) -> SyncResult<()> {
+        for f in &self.fetched {
+            if let (Some(d), Some(st)) = (&f.dir, &f.state) {
+                source_dir::commit(d, st)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a failed import: the old mirrors come back and staging goes (downloads stay, for
+    /// the next sync to resume); nothing is remembered.
+    pub fn restore(self) {
+        for d in self.fetched.iter().filter_map(|f| f.dir.as_deref()) {
+            source_dir::restore(d);
         }
     }
-    report.removed = old.keys().filter(|p| !new.contains_key(*p)).count() as u64;
 }
 
-/// A page walk's error as a sync error naming the page (or the collection's first page).
-fn walk_error(e: WalkError) -> SyncError {
-    match e {
-        WalkError::Page { url, error } => SyncError::Catalogue {
-            url,
-            message: describe(error),
-        },
-        WalkError::TooLarge { url, message } => SyncError::TooLarge { url, message },
-        WalkError::Collection { url, message } => SyncError::Catalogue { url, message },
+/// Fetches every source of `plan` into its directory under `cache` (`<data_dir>/cache/sync`),
+/// verifies it and stages what changed. On error or cancel, staging is removed and nothing else
+/// changes. The caller holds the data directory's write lock: two syncs would share the
+/// sources' directories.
+pub fn fetch(plan: &FetchPlan, cache: &Path, control: &SyncControl) -> SyncResult<FetchSet> {
+    let dirs: Vec<PathBuf> = plan
+        .sources
+        .iter()
+        .map(|(s, _)| cache.join(source_key(s)))
+        .collect();
+    let shared = Arc::new(Shared {
+        net: Net::new(&plan.options, control.cancel.clone())?,
+        opts: plan.options.clone(),
+        control: control.clone(),
+        key: plan.key,
+        force: plan.force,
+    });
+    let cleanup = || {
+        for d in &dirs {
+            source_dir::cleanup(d);
+        }
+    };
+    // The network part runs on its own thread and runtime, so that this can be called from
+    // anywhere (including from inside another runtime's blocking task).
+    let fetched = std::thread::scope(|s| {
+        s.spawn(|| -> SyncResult<Vec<Fetch>> {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .map_err(|e| SyncError::Config(format!("async runtime: {e}")))?;
+            rt.block_on(async {
+                let mut out = Vec::new();
+                for ((label, src), dir) in plan.sources.iter().zip(&dirs) {
+                    out.push(shared.fetch(label, src, dir).await?);
+                }
+                Ok(out)
+            })
+        })
+        .join()
+        .unwrap_or_else(|_| Err(SyncError::Config("the sync thread panicked".into())))
+    });
+    let requests = shared.net.requests.load(Ordering::Relaxed);
+    match fetched {
+        Ok(_) if control.cancel.load(Ordering::Relaxed) => {
+            cleanup();
+            Err(SyncError::Cancelled)
+        }
+        Ok(fetched) => Ok(FetchSet { fetched, requests }),
+        Err(e) => {
+            cleanup();
+            Err(e)
+        }
+    }
+}
+
+/// What the last successful sync of `source` remembers (`state.json` of its directory under
+/// `cache`), with `source` as given.
+pub fn source_state(cache: &Path, source: &str) -> SourceState {
+    SourceState {
+        source: source.to_string(),
+        ..source_dir::read_state(&cache.join(source_key(source)))
     }
 }
 
@@ -1196,307 +653,9 @@ fn describe(e: crate::Error) -> String {
     }
 }
 
-fn link_or_copy_empty(dest: &Path) -> SyncResult<()> {
-    if let Some(p) = dest.parent() {
-        std::fs::create_dir_all(p).map_err(|e| SyncError::io(p, e))?;
-    }
-    std::fs::write(dest, b"").map_err(|e| SyncError::io(dest, e))
-}
-
-/// Adds the manifest path to errors that only name a URL.
-fn name_file(e: SyncError, path: &str) -> SyncError {
-    match e {
-        SyncError::Hash {
-            url,
-            expected,
-            found,
-        } => SyncError::Hash {
-            url: format!("{url} ({path})"),
-            expected,
-            found,
-        },
-        SyncError::Truncated { url, got, expected } => SyncError::Truncated {
-            url: format!("{url} ({path})"),
-            got,
-            expected,
-        },
-        SyncError::TooLarge { url, message } => SyncError::TooLarge {
-            url: format!("{url} ({path})"),
-            message,
-        },
-        e => e,
-    }
-}
-
-impl Hublot {
-    /// `catalogue.sync`: fetches the sources, verifies them, builds a new snapshot and activates
-    /// it; or answers "up to date". On any error the active snapshot is unchanged.
-    pub fn sync(&self, req: &SyncRequest) -> SyncResult<SyncReport> {
-        self.sync_with(req, &SyncControl::default())
-    }
-
-    /// [`Hublot::sync`] with progress reporting and cancellation.
-    pub fn sync_with(&self, req: &SyncRequest, control: &SyncControl) -> SyncResult<SyncReport> {
-        let start = std::time::Instant::now();
-        let settings: HashMap<String, String> = self.settings()?.into_iter().collect();
-        let sources: Vec<String> = if req.sources.is_empty() {
-            configured_sources(&settings).sources
-        } else {
-            req.sources.clone()
-        };
-        if sources.is_empty() {
-            return Err(SyncError::Config(format!(
-                "no source to sync: give one (a snapshot URL, an archive, a directory, a HealthDCAT-AP catalogue) or set the `{SETTING_SOURCES}` setting"
-            )));
-        }
-        let key_text = req
-            .publisher_key
-            .clone()
-            .filter(|k| !k.trim().is_empty())
-            .or_else(|| {
-                settings
-                    .get(SETTING_PUBLISHER_KEY)
-                    .filter(|k| !k.trim().is_empty())
-                    .cloned()
-            });
-        let key = key_text
-            .as_deref()
-            .map(sign::parse_public_key)
-            .transpose()?;
-        let parsed: Vec<Source> = sources
-            .iter()
-            .map(|s| parse_source(s))
-            .collect::<SyncResult<_>>()?;
-        // One writer per data directory: two syncs would share the sources' cache directories
-        // (`next/`, `parts/`), and an import would race the activation. The import at the end
-        // runs on this thread, under the same lock.
-        let _lock = self.write_lock()?;
-        let root = self.data_dir().join("cache").join("sync");
-        let dirs: Vec<PathBuf> = sources.iter().map(|s| root.join(source_key(s))).collect();
-        for (d, s) in dirs.iter().zip(&parsed) {
-            if !matches!(s, Source::LocalDir(_) | Source::LocalRecord(_)) {
-                std::fs::create_dir_all(d).map_err(|e| SyncError::io(d, e))?;
-                recover(d)?;
-            }
-        }
-        let cleanup = |dirs: &[PathBuf]| {
-            for d in dirs {
-                let _ = remove_dir(&d.join("next"));
-                let _ = remove_dir(&d.join("next.extract"));
-            }
-        };
-        let shared = Arc::new(Shared {
-            net: Net::new(&req.options, control.cancel.clone())?,
-            opts: req.options.clone(),
-            control: control.clone(),
-            key,
-            force: req.force,
-        });
-        // The network part runs on its own thread and runtime, so that this method can be
-        // called from anywhere (including from inside another runtime's blocking task).
-        let fetched = std::thread::scope(|s| {
-            s.spawn(|| -> SyncResult<Vec<Fetch>> {
-                let rt = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .map_err(|e| SyncError::Config(format!("async runtime: {e}")))?;
-                rt.block_on(async {
-                    let mut out = Vec::new();
-                    for ((label, src), dir) in sources.iter().zip(&parsed).zip(&dirs) {
-                        out.push(shared.fetch(label, src, dir).await?);
-                    }
-                    Ok(out)
-                })
-            })
-            .join()
-            .unwrap_or_else(|_| Err(SyncError::Config("the sync thread panicked".into())))
-        });
-        let requests = shared.net.requests.load(Ordering::Relaxed);
-        let fetch_ms = start.elapsed().as_millis() as u64;
-        let fetched = match fetched {
-            Ok(f) => f,
-            Err(e) => {
-                cleanup(&dirs);
-                return Err(e);
-            }
-        };
-        if control.cancel.load(Ordering::Relaxed) {
-            cleanup(&dirs);
-            return Err(SyncError::Cancelled);
-        }
-        let reports: Vec<SourceSync> = fetched.iter().map(|f| f.report.clone()).collect();
-        let paths: Vec<PathBuf> = fetched.iter().map(|f| f.tree.clone()).collect();
-        let finish = |fetched: &[Fetch]| -> SyncResult<()> {
-            for f in fetched {
-                if let (Some(d), Some(st)) = (&f.dir, &f.state) {
-                    remove_dir(&d.join("mirror.prev"))?;
-                    remove_dir(&d.join("parts"))?;
-                    write_state(d, st)?;
-                }
-            }
-            Ok(())
-        };
-        let data = DataDir::new(self.data_dir())?;
-        let any_staged = fetched.iter().any(|f| f.staged);
-        if !any_staged && !req.force {
-            let fp = crate::build::fingerprint(&paths)?;
-            let active = self.snapshot()?;
-            let mut note = None;
-            if active.fingerprint != fp {
-                let prev = data
-                    .previous()
-                    .and_then(|p| crate::build::SnapshotInfo::read(&data.snapshot(&p)).ok())
-                    .filter(|i| i.fingerprint == fp && i.is_current_format());
-                if let Some(prev) = prev {
-                    self.rollback()?;
-                    note = Some(format!(
-                        "snapshot {} (built from these sources) is active again",
-                        prev.id
-                    ));
-                } else {
-                    control.report(progress_build(&sources));
-                    let r = self.import(&ImportRequest {
-                        paths: paths.clone(),
-                        force: false,
-                    })?;
-                    note = Some(format!(
-                        "the sources are unchanged; snapshot {} rebuilt from them",
-                        r.snapshot
-                    ));
-                }
-            }
-            finish(&fetched)?;
-            let build_ms = start.elapsed().as_millis() as u64 - fetch_ms;
-            control.report(Progress {
-                phase: Phase::Done,
-                source: String::new(),
-                files_done: 0,
-                files_total: 0,
-                bytes_done: 0,
-                bytes_total: 0,
-            });
-            return Ok(SyncReport {
-                outcome: SyncOutcome::UpToDate,
-                snapshot: self.snapshot()?.id,
-                sources: reports,
-                requests,
-                note,
-                fetch_ms,
-                build_ms,
-                took_ms: start.elapsed().as_millis() as u64,
-            });
-        }
-        // Swap every staged tree in, keeping the old mirrors until the import succeeded.
-        let mut swapped: Vec<&Path> = Vec::new();
-        let swap = (|| -> SyncResult<()> {
-            for f in fetched.iter().filter(|f| f.staged) {
-                let d = f.dir.as_deref().expect("staged sources have a dir");
-                let (mirror, prev) = (d.join("mirror"), d.join("mirror.prev"));
-                remove_dir(&prev)?;
-                if mirror.exists() {
-                    std::fs::rename(&mirror, &prev).map_err(|e| SyncError::io(&mirror, e))?;
-                }
-                swapped.push(d);
-                std::fs::rename(d.join("next"), &mirror).map_err(|e| SyncError::io(&mirror, e))?;
-            }
-            Ok(())
-        })();
-        let imported = swap.and_then(|()| {
-            control.report(progress_build(&sources));
-            self.import(&ImportRequest {
-                paths: paths.clone(),
-                force: true,
-            })
-            .map_err(SyncError::from)
-        });
-        let imported = match imported {
-            Ok(r) => r,
-            Err(e) => {
-                for d in swapped {
-                    let _ = recover(d);
-                }
-                cleanup(&dirs);
-                return Err(e);
-            }
-        };
-        finish(&fetched)?;
-        let build_ms = start.elapsed().as_millis() as u64 - fetch_ms;
-        let sum = |f: fn(&SourceSync) -> u64| reports.iter().map(f).sum::<u64>();
-        control.report(Progress {
-            phase: Phase::Done,
-            source: String::new(),
-            files_done: 0,
-            files_total: 0,
-            bytes_done: 0,
-            bytes_total: 0,
-        });
-        Ok(SyncReport {
-            outcome: SyncOutcome::Updated {
-                added: sum(|r| r.added),
-                removed: sum(|r| r.removed),
-                changed: sum(|r| r.changed_files),
-                downloaded_files: sum(|r| r.downloaded_files),
-                downloaded_bytes: sum(|r| r.downloaded_bytes),
-            },
-            snapshot: imported.snapshot,
-            sources: reports,
-            requests,
-            note: None,
-            fetch_ms,
-            build_ms,
-            took_ms: start.elapsed().as_millis() as u64,
-        })
-    }
-
-    /// `sync.status`: what `state.json` remembers of each configured (or given) source.
-    pub fn sync_status(&self, sources: &[String]) -> SyncResult<Vec<SourceState>> {
-        let sources: Vec<String> = if sources.is_empty() {
-            self.settings()?
-                .into_iter()
-                .find(|(k, _)| k == SETTING_SOURCES)
-                .map(|(_, v)| v.split_whitespace().map(str::to_string).collect())
-                .unwrap_or_default()
-        } else {
-            sources.to_vec()
-        };
-        let root = self.data_dir().join("cache").join("sync");
-        Ok(sources
-            .iter()
-            .map(|s| {
-                let st = read_state(&root.join(source_key(s)));
-                SourceState {
-                    source: s.clone(),
-                    ..st
-                }
-            })
-            .collect())
-    }
-
-    /// `snapshot.build`: makes a publishable snapshot directory from sources.
-    pub fn snapshot_build(&self, req: &SnapshotBuildRequest) -> SyncResult<SnapshotBuildReport> {
-        publish::build_snapshot(req)
-    }
-
-    /// `snapshot.keygen`: makes an ed25519 key pair for signing snapshots.
-    pub fn keygen(&self, req: &KeygenRequest) -> SyncResult<KeygenReport> {
-        sign::keygen(req)
-    }
-}
-
-fn progress_build(sources: &[String]) -> Progress {
-    Progress {
-        phase: Phase::Build,
-        source: sources.join(" "),
-        files_done: 0,
-        files_total: 0,
-        bytes_done: 0,
-        bytes_total: 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::snapshot::file_url;
     use super::*;
 
     #[test]

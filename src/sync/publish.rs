@@ -230,7 +230,7 @@ fn build_into(
             )));
         }
     }
-    let created = crate::now_rfc3339();
+    let created = crate::clock::now_rfc3339();
     let id = req
         .id
         .clone()
