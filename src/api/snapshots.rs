@@ -187,7 +187,7 @@ impl Hublot {
         self.sync_start_as(req, Caller::Local)
     }
 
-    /// [`Hublot::sync_start`] for `caller`: a network caller gets [`Hublot::for_caller`]'s
+    /// [`Hublot::sync_start`] for `caller`: a network caller gets `Hublot::for_caller`'s
     /// restrictions, checked before the job starts.
     pub fn sync_start_as(&self, req: &SyncRequest, caller: Caller) -> Result<crate::jobs::SyncJob> {
         let req = self.for_caller(req, caller)?;
@@ -204,7 +204,7 @@ impl Hublot {
         })
     }
 
-    /// `catalogue.sync` for `caller` (see [`Hublot::for_caller`]).
+    /// `catalogue.sync` for `caller` (see `Hublot::for_caller`).
     pub fn sync_as(&self, req: &SyncRequest, caller: Caller) -> Result<SyncReport> {
         let req = self.for_caller(req, caller)?;
         Ok(self.sync(&req)?)
