@@ -65,9 +65,10 @@ pub enum AnswerKind {
 pub enum Input {
     /// A JSON object (POST bodies, the desktop app, `call`); `null` is no argument.
     Json(Value),
-    /// An `application/x-www-form-urlencoded` query string (HTTP GET), path parameters merged
-    /// in. Empty values are no value; a list is a repeated key.
-    Query(String),
+    /// The `(name, value)` pairs of an `application/x-www-form-urlencoded` query string (HTTP
+    /// GET), path parameters merged in: a list is a repeated key. Build it with
+    /// [`Input::query`], which leaves empty values out (no value).
+    Query(Vec<(String, String)>),
 }
 
 impl Input {
@@ -76,8 +77,13 @@ impl Input {
         Input::Json(Value::Null)
     }
 
+    /// The arguments of a query string, parsed once; empty values are left out.
+    pub fn query(qs: &str) -> Result<Input> {
+        Ok(Input::Query(Input::query_pairs(qs)?))
+    }
+
     /// The `(name, value)` pairs of a query string, empty values left out.
-    fn pairs(qs: &str) -> Result<Vec<(String, String)>> {
+    pub fn query_pairs(qs: &str) -> Result<Vec<(String, String)>> {
         let pairs: Vec<(String, String)> = serde_html_form::from_str(qs)
             .map_err(|e| Error::Invalid(format!("malformed query string: {e}")))?;
         Ok(pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect())
@@ -87,12 +93,7 @@ impl Input {
     fn check(&self) -> Result<()> {
         match self {
             Input::Json(v) => check_args(v),
-            Input::Query(qs) => {
-                for (k, v) in Input::pairs(qs)? {
-                    check_arg(&k, &v)?;
-                }
-                Ok(())
-            }
+            Input::Query(pairs) => pairs.iter().try_for_each(|(k, v)| check_arg(k, v)),
         }
     }
 
@@ -120,8 +121,8 @@ impl Input {
                 serde_path_to_error::deserialize(v)
                     .map_err(|e| bad(e.path().to_string(), e.into_inner().to_string()))
             }
-            Input::Query(qs) => {
-                let pairs = Input::pairs(&qs)?;
+            Input::Query(pairs) => {
+                // serde_html_form reads text only: the pairs are encoded once more for it.
                 let clean = serde_html_form::to_string(&pairs)
                     .map_err(|e| Error::Invalid(format!("{op}: {e}")))?;
                 let de = serde_html_form::Deserializer::from_bytes(clean.as_bytes());
@@ -556,7 +557,8 @@ mod tests {
 
     #[test]
     fn a_query_string_decodes_into_the_request_struct() {
-        let r: Req = Input::Query("q=d%C3%A9c%C3%A8s&limit=5&flag=true&list=a&list=b".into())
+        let r: Req = Input::query("q=d%C3%A9c%C3%A8s&limit=5&flag=true&list=a&list=b")
+            .unwrap()
             .decode("x.y")
             .unwrap();
         assert_eq!(
@@ -569,13 +571,14 @@ mod tests {
             }
         );
         // Empty values are no value.
-        let r: Req = Input::Query("q=a&limit=".into()).decode("x.y").unwrap();
+        let r: Req = Input::query("q=a&limit=").unwrap().decode("x.y").unwrap();
         assert_eq!(r.limit, None);
     }
 
     #[test]
     fn decoding_errors_name_the_operation_and_the_argument() {
-        let e = Input::Query("q=a&limit=ten".into())
+        let e = Input::query("q=a&limit=ten")
+            .unwrap()
             .decode::<Req>("search.query")
             .unwrap_err()
             .to_string();
@@ -599,14 +602,14 @@ mod tests {
 
     #[test]
     fn ids_that_escape_are_refused_in_queries_and_bodies() {
-        assert!(Input::Query("name=..%2Fetc".into()).check().is_err());
+        assert!(Input::query("name=..%2Fetc").unwrap().check().is_err());
         assert!(Input::Json(serde_json::json!({"path": "/etc/passwd"}))
             .check()
             .is_err());
         assert!(Input::Json(serde_json::json!({"q": "a\u{0}b"}))
             .check()
             .is_err());
-        assert!(Input::Query("name=IR_BEN_R".into()).check().is_ok());
+        assert!(Input::query("name=IR_BEN_R").unwrap().check().is_ok());
     }
 
     #[test]

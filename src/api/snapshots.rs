@@ -226,7 +226,7 @@ impl Hublot {
             req.sources.clone()
         };
         for s in &sources {
-            if !is_network_source(s) {
+            if !crate::sync::is_network_source(s) {
                 return Err(Error::Forbidden(format!(
                     "`{}`: over HTTP a sync fetches http(s) sources only; local folders and \
                      files are synced from the hublot command line or the desktop app",
@@ -270,16 +270,6 @@ impl Hublot {
     pub fn sync_cancel(&self) -> Result<crate::jobs::SyncJob> {
         Ok(self.jobs.cancel())
     }
-}
-
-/// Whether a sync source is fetched over the network (`http`/`https`, HealthDCAT-AP prefix
-/// allowed) rather than read from this machine.
-fn is_network_source(s: &str) -> bool {
-    let s = s.trim();
-    let s = s.strip_prefix(crate::sync::HEALTHDCAT_PREFIX).unwrap_or(s);
-    s.split_once("://").is_some_and(|(scheme, rest)| {
-        matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") && !rest.is_empty()
-    })
 }
 
 /// The operations of this file.

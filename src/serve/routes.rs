@@ -51,17 +51,21 @@ impl From<crate::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let body = serde_json::to_vec(&self.0).expect("error bodies serialise");
-        let mut res = (status, body).into_response();
-        let h = res.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        res
+        let body = serde_json::to_string(&self.0).expect("error bodies serialise");
+        json_response(self.status(), body, "no-store")
     }
+}
+
+/// A JSON document as a response: errors are `no-store`, answers `no-cache`.
+fn json_response(status: StatusCode, body: String, cache: &'static str) -> Response {
+    let mut res = (status, body).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res
 }
 
 type ApiResult = Result<Response, ApiError>;
@@ -79,16 +83,11 @@ async fn call(s: &AppState, op: &'static str, input: Input) -> ApiResult {
             )
         })??;
     Ok(match answer {
-        Answer::Json(raw) => {
-            let mut res = String::from(Box::<str>::from(raw)).into_response();
-            let h = res.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            res
-        }
+        Answer::Json(raw) => json_response(
+            StatusCode::OK,
+            String::from(Box::<str>::from(raw)),
+            "no-cache",
+        ),
         Answer::File(d) => {
             let mut res = d.bytes.into_response();
             let h = res.headers_mut();
@@ -110,7 +109,8 @@ async fn call(s: &AppState, op: &'static str, input: Input) -> ApiResult {
     })
 }
 
-/// A query string as arguments, bounded.
+/// A query string as arguments, bounded; path parameters are arguments of the same name and win
+/// over the query string.
 fn query_input(raw: Option<String>, path: Vec<(String, String)>) -> Result<Input, ApiError> {
     let raw = raw.unwrap_or_default();
     if raw.len() > MAX_QUERY_BYTES {
@@ -120,18 +120,11 @@ fn query_input(raw: Option<String>, path: Vec<(String, String)>) -> Result<Input
         ))
         .into());
     }
-    if path.is_empty() {
-        return Ok(Input::Query(raw));
-    }
-    // Path parameters are arguments of the same name and win over the query string.
-    let query: Vec<(String, String)> = serde_html_form::from_str(&raw)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("malformed query: {e}")))?;
+    let query = Input::query_pairs(&raw)?;
     let mut all = path;
     let named: Vec<String> = all.iter().map(|(k, _)| k.clone()).collect();
     all.extend(query.into_iter().filter(|(k, _)| !named.contains(k)));
-    let qs = serde_html_form::to_string(&all)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("malformed query: {e}")))?;
-    Ok(Input::Query(qs))
+    Ok(Input::Query(all))
 }
 
 /// The route of a page-shaped twin: GET only, path parameters merged into the arguments.

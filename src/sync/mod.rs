@@ -341,6 +341,15 @@ fn is_rdf_url_path(path: &str) -> bool {
             .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
+/// Whether a source is fetched over the network (`http`/`https`, HealthDCAT-AP prefix allowed)
+/// rather than read from this machine: what [`parse_source`] would fetch, decided from the text
+/// alone (a network caller's sync is refused before anything on disk is looked at).
+pub fn is_network_source(s: &str) -> bool {
+    let s = s.trim();
+    let s = s.strip_prefix(HEALTHDCAT_PREFIX).unwrap_or(s);
+    Url::parse(s).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+}
+
 fn parse_source(s: &str) -> SyncResult<Source> {
     let s = s.trim();
     if let Some(rest) = s.strip_prefix(HEALTHDCAT_PREFIX) {
@@ -657,6 +666,29 @@ fn describe(e: crate::Error) -> String {
 mod tests {
     use super::snapshot::file_url;
     use super::*;
+
+    #[test]
+    fn network_sources_are_told_from_the_text_alone() {
+        for s in [
+            "https://gitlab.com/a/b/-/archive/master/b.tar.gz",
+            "http://127.0.0.1:8080/snap/",
+            "healthdcat+https://example.org/api/catalog",
+            " HTTPS://example.org/catalog.ttl ",
+        ] {
+            assert!(is_network_source(s), "{s}");
+        }
+        for s in [
+            "/home/me/private",
+            "file:///home/me/private",
+            "healthdcat+file:///tmp/record.ttl",
+            "relative/dir",
+            "C:\\Users\\me",
+            "ftp://example.org/a.zip",
+            "https://",
+        ] {
+            assert!(!is_network_source(s), "{s}");
+        }
+    }
 
     #[test]
     fn sources_are_classified() {
