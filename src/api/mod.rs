@@ -5,9 +5,10 @@
 //!
 //! The methods live beside the operations that expose them, one file per domain:
 //! [`catalogue`] (search and browsing), [`snapshots`] (import, rollback, sync), [`settings`]
-//! (user settings and system information).
+//! (user settings and system information), [`cite`] (citations).
 
 pub mod catalogue;
+pub mod cite;
 pub mod ops;
 pub mod settings;
 pub mod snapshots;
@@ -16,6 +17,7 @@ pub use catalogue::{
     BaseGet, BasePage, BaseRef, CodeGet, CodeRecord, DocGet, NomenclaturePage, NomenclatureRequest,
     Overview, Record, RecordShow, TableGet, TableList, TablePage, VariableGet, VariablePage,
 };
+pub use cite::CiteRequest;
 pub use ops::{
     access, check_args, check_id, operation, operation_infos, operations, typescript, Access,
     Answer, AnswerKind, Caller, Download, Input, NoArgs, Operation, OperationInfo,

@@ -78,9 +78,8 @@ impl Doi {
             }
         }
         let rest = trim_trailing_punctuation(rest);
-        let decoded = percent_decode(rest).map_err(|why| {
-            Error::Invalid(format!("not a DOI: `{}`: {why}", s.escape_debug()))
-        })?;
+        let decoded = percent_decode(rest)
+            .map_err(|why| Error::Invalid(format!("not a DOI: `{}`: {why}", s.escape_debug())))?;
         let Some((prefix, suffix)) = decoded.split_once('/') else {
             return bad("no `/` between the prefix (10.xxxx) and the suffix");
         };
