@@ -345,3 +345,38 @@ fn print_examples() {
         }
     }
 }
+
+#[test]
+fn the_command_line_prints_the_text_or_the_json() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_hublot"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (ok, out, err) = run(&["cite", "dcir", "--style", "bibtex", "--lang", "en"]);
+    assert!(ok, "{err}");
+    let bib = biblatex::Bibliography::parse(&out).unwrap_or_else(|e| panic!("{e:?}\n{out}"));
+    assert!(bib.get("dcir").is_some(), "{out}");
+    assert!(err.contains("Missing DOI"), "warnings on stderr: {err}");
+
+    let (ok, out, err) = run(&["cite", "dcir", "--json", "--accessed", "2025-03-07"]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["style"], "apa");
+    assert_eq!(v["lang"], "fr");
+    assert!(v["text"].as_str().unwrap().contains("7 mars 2025"), "{v}");
+
+    let (ok, _, err) = run(&["cite", "dcir", "--style", "mla"]);
+    assert!(!ok);
+    assert!(err.contains("mla") && err.contains("vancouver"), "{err}");
+}
