@@ -380,3 +380,165 @@ fn the_command_line_prints_the_text_or_the_json() {
     assert!(!ok);
     assert!(err.contains("mla") && err.contains("vancouver"), "{err}");
 }
+
+/// A stand-in for doi.org on 127.0.0.1: content negotiation with a redirect to the "agency",
+/// CSL-JSON for two DOIs, 404 otherwise. Records the Accept header of each request.
+struct FakeResolver {
+    url: String,
+    accepts: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    addr: std::net::SocketAddr,
+}
+
+impl FakeResolver {
+    fn start() -> FakeResolver {
+        use std::io::{BufRead, BufReader, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let accepts = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (a2, s2) = (accepts.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming().take(50) {
+                if s2.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                reader.read_line(&mut first).unwrap();
+                let path = first.split_whitespace().nth(1).unwrap_or("").to_string();
+                loop {
+                    let mut l = String::new();
+                    if reader.read_line(&mut l).unwrap() == 0 || l == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = l.to_ascii_lowercase().strip_prefix("accept:") {
+                        a2.lock().unwrap().push(v.trim().to_string());
+                    }
+                }
+                let (status, extra, body) = match path.as_str() {
+                    "/10.5072/rncc.2024" => (
+                        "302 Found",
+                        "Location: /agency/rncc.2024\r\n".to_string(),
+                        String::new(),
+                    ),
+                    "/agency/rncc.2024" => ("200 OK", String::new(), serde_json::json!({
+                        "type": "dataset", "id": "https://doi.org/10.5072/rncc.2024",
+                        "DOI": "10.5072/rncc.2024",
+                        "title": "Registre national des cardiopathies congénitales, version 2024",
+                        "author": [{"literal": "Institut de veille cardiopédiatrique"}],
+                        "publisher": "DataCite test agency",
+                        "issued": {"date-parts": [[2024, 6, 30]]},
+                        "version": "2024",
+                    }).to_string()),
+                    "/10.5072/rncc.protocole" => ("200 OK", String::new(), serde_json::json!([{
+                        "type": "article-journal", "DOI": "10.5072/rncc.protocole",
+                        "title": "Protocole du registre national des cardiopathies congénitales",
+                        "author": [{"family": "Martin", "given": "Claire"}, {"family": "Petit", "given": "Louis"}],
+                        "container-title": "Revue d'épidémiologie de test",
+                        "volume": 12, "issue": "3", "page": "101-109",
+                        "issued": {"date-parts": [[2021, 3]]},
+                    }]).to_string()),
+                    _ => ("404 Not Found", String::new(), "no such DOI".into()),
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\n{extra}Content-Type: application/vnd.citationstyles.csl+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        FakeResolver {
+            url: format!("http://{addr}"),
+            accepts,
+            stop,
+            thread: Some(thread),
+            addr,
+        }
+    }
+
+    fn stop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(self.addr);
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap();
+        }
+    }
+}
+
+#[test]
+fn refresh_from_a_resolver_then_cite_offline_from_the_kept_records() {
+    let (_d, h) = registry();
+    let mut fake = FakeResolver::start();
+    h.set_setting("cite.doi_resolver", &fake.url).unwrap();
+    let req = CiteRequest {
+        id: "rncc-2024".into(),
+        style: Some(CiteStyle::Apa),
+        lang: Some(Lang::En),
+        accessed: Some("2025-03-07".into()),
+    };
+    let c = h.cite_refresh(&req).unwrap();
+    assert_eq!(c.items[0].source, ItemSource::DoiOrg);
+    assert_eq!(c.items[1].source, ItemSource::DoiOrg);
+    let t = &c.items[0].text;
+    assert!(t.contains("version 2024") && t.contains("(2024"), "{t}");
+    let p = &c.items[1].text;
+    assert!(
+        // APA title-cases an English (or unmarked) journal title.
+        p.contains("Martin, C., & Petit, L. (2021)")
+            && p.to_lowercase().contains("revue d'épidémiologie de test, 12(3), 101–109"),
+        "{p}"
+    );
+    assert!(p.contains("https://doi.org/10.5072/rncc.protocole"), "{p}");
+    assert!(
+        !c.warnings.iter().any(|w| w.contains("only its DOI")),
+        "{:?}",
+        c.warnings
+    );
+    // Content negotiation asked for CSL-JSON, redirect included (3 requests).
+    let accepts = fake.accepts.lock().unwrap().clone();
+    assert_eq!(accepts.len(), 3, "{accepts:?}");
+    assert!(accepts
+        .iter()
+        .all(|a| a == "application/vnd.citationstyles.csl+json"));
+    fake.stop();
+
+    // Offline: `cite.get` uses the kept records, in every format.
+    let again = h.cite(&req).unwrap();
+    assert_eq!(again.text, c.text);
+    let v: Value = serde_json::from_str(
+        &h.cite(&CiteRequest {
+            style: Some(CiteStyle::CslJson),
+            ..req.clone()
+        })
+        .unwrap()
+        .text,
+    )
+    .unwrap();
+    assert_eq!(v[1]["container-title"], "Revue d'épidémiologie de test");
+    assert_eq!(v[0]["id"], "rncc-2024");
+    let bib = h
+        .cite(&CiteRequest {
+            style: Some(CiteStyle::Bibtex),
+            ..req.clone()
+        })
+        .unwrap()
+        .text;
+    let parsed = biblatex::Bibliography::parse(&bib).unwrap();
+    assert_eq!(parsed.len(), 2, "{bib}");
+
+    // Refresh with the resolver gone: a warning, and the kept records still.
+    let c = h.cite_refresh(&req).unwrap();
+    assert!(
+        c.warnings
+            .iter()
+            .any(|w| w.contains("could not be refreshed") && w.contains(&fake.url)),
+        "{:?}",
+        c.warnings
+    );
+    assert_eq!(c.items[0].source, ItemSource::DoiOrg);
+    assert_eq!(c.text, again.text);
+}

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 /// The BibTeX entry of a CSL-JSON item: `@misc` for a data set (BibTeX has no data set type),
 /// organisations as authors in double braces so that no style splits them into given and
-/// family names, titles braced to keep their capitals.
+/// family names, titles braced to keep their capitals. No abstract: an entry is read by people
+/// in a .bib file, and the description would bury the fields that matter.
 pub fn entry(item: &Value) -> Result<String> {
     let s = |k: &str| {
         item.get(k)
@@ -79,7 +80,6 @@ pub fn entry(item: &Value) -> Result<String> {
         ("language", "language"),
         ("keyword", "keywords"),
         ("note", "note"),
-        ("abstract", "abstract"),
     ] {
         if let Some(t) = s(csl) {
             e.set(bib, normal(&t));

@@ -11,6 +11,7 @@
 pub mod bibtex;
 pub mod csl;
 pub mod doi;
+pub mod doiorg;
 pub mod ris;
 
 pub use doi::Doi;
@@ -250,8 +251,14 @@ pub struct Reference {
 
 /// The references of a base, from its catalogue metadata: the base as a data set, then its
 /// reference publications (the catalogue's `citation` text, the DOIs of its doi.org links).
-/// Warnings say what is missing, in `lang`.
-pub fn references(base: &Base, lang: Lang, accessed: Ymd) -> (Vec<Reference>, Vec<String>) {
+/// Warnings say what is missing, in `lang`. `records` gives the CSL-JSON record of a DOI kept
+/// from doi.org, which replaces what the catalogue says of it.
+pub fn references(
+    base: &Base,
+    lang: Lang,
+    accessed: Ymd,
+    records: &dyn Fn(&Doi) -> Option<Value>,
+) -> (Vec<Reference>, Vec<String>) {
     let mut warnings = Vec::new();
     let (doi, doi_warning) = match base.doi.as_deref().map(Doi::parse) {
         Some(Ok(d)) => (Some(d), None),
@@ -286,14 +293,26 @@ pub fn references(base: &Base, lang: Lang, accessed: Ymd) -> (Vec<Reference>, Ve
             .into(),
         ),
     }
-    let (item, mut w) = csl::dataset_item(base, doi.as_ref(), lang, accessed);
-    warnings.append(&mut w);
-    let mut refs = vec![Reference {
-        role: ItemRole::Dataset,
-        source: ItemSource::Catalogue,
-        doi: doi.clone(),
-        csl: item,
-        verbatim: None,
+    let record = doi.as_ref().and_then(records);
+    let mut refs = vec![match record {
+        Some(r) => Reference {
+            role: ItemRole::Dataset,
+            source: ItemSource::DoiOrg,
+            doi: doi.clone(),
+            csl: from_record(r, &base.id, Some(accessed)),
+            verbatim: None,
+        },
+        None => {
+            let (item, mut w) = csl::dataset_item(base, doi.as_ref(), lang, accessed);
+            warnings.append(&mut w);
+            Reference {
+                role: ItemRole::Dataset,
+                source: ItemSource::Catalogue,
+                doi: doi.clone(),
+                csl: item,
+                verbatim: None,
+            }
+        }
     }];
     if let Some(text) = base
         .citation
@@ -324,6 +343,17 @@ pub fn references(base: &Base, lang: Lang, accessed: Ymd) -> (Vec<Reference>, Ve
         }
         seen.push(d.key());
         let n = refs.len();
+        let id = format!("{}-ref{n}", base.id);
+        if let Some(r) = records(&d) {
+            refs.push(Reference {
+                role: ItemRole::ReferencePublication,
+                source: ItemSource::DoiOrg,
+                csl: from_record(r, &id, None),
+                verbatim: None,
+                doi: Some(d),
+            });
+            continue;
+        }
         warnings.push(match lang {
             Lang::Fr => format!(
                 "Publication de référence {d} : seul son DOI est connu hors ligne ; actualisez \
@@ -338,7 +368,7 @@ pub fn references(base: &Base, lang: Lang, accessed: Ymd) -> (Vec<Reference>, Ve
             role: ItemRole::ReferencePublication,
             source: ItemSource::DoiOnly,
             csl: serde_json::json!({
-                "id": format!("{}-ref{n}", base.id),
+                "id": id,
                 "type": "document",
                 "DOI": d.as_str(),
                 "URL": d.url(),
@@ -348,6 +378,22 @@ pub fn references(base: &Base, lang: Lang, accessed: Ymd) -> (Vec<Reference>, Ve
         });
     }
     (refs, warnings)
+}
+
+/// A record from doi.org as a reference: what the processor accepts of it, keyed `id`, with the
+/// date of access for a data set.
+fn from_record(record: Value, id: &str, accessed: Option<Ymd>) -> Value {
+    let mut v = csl::renderable(&record);
+    if let Some(m) = v.as_object_mut() {
+        m.insert("id".into(), id.into());
+        if let Some(a) = accessed {
+            m.insert(
+                "accessed".into(),
+                serde_json::json!({ "date-parts": [[a.year, a.month, a.day]] }),
+            );
+        }
+    }
+    v
 }
 
 /// Renders `refs` in `style` and `lang`: the answer of `cite.get`.
@@ -420,6 +466,6 @@ pub fn render(
 /// How to cite `base` in `style` and `lang`, from its catalogue metadata, accessed on
 /// `accessed`.
 pub fn cite(base: &Base, style: CiteStyle, lang: Lang, accessed: Ymd) -> Result<Citation> {
-    let (refs, warnings) = references(base, lang, accessed);
+    let (refs, warnings) = references(base, lang, accessed, &|_| None);
     render(base, &refs, warnings, style, lang)
 }

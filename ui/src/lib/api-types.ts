@@ -1615,6 +1615,7 @@ export interface Operations {
   'system.snapshot': [NoArgs, SystemSnapshot];
   'system.operations': [NoArgs, Array<OperationInfo>];
   'cite.get': [CiteRequest, Citation];
+  'cite.refresh': [CiteRequest, Citation];
 }
 
 /** The name of an operation. */
@@ -1652,4 +1653,5 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'system.snapshot': { access: 'read', page: '/api/-/snapshot', answer: 'json' },
   'system.operations': { access: 'read', page: '/api/-/operations', answer: 'json' },
   'cite.get': { access: 'read', page: '/api/cite/{id}', answer: 'json' },
+  'cite.refresh': { access: 'write', page: null, answer: 'json' },
 };
