@@ -53,7 +53,8 @@ impl Hublot {
             .unwrap_or_else(|| doiorg::DEFAULT_RESOLVER.to_string());
         let (refs, _) = cite::references(&base, lang, Ymd::today(), &|_| None);
         let mut warnings = Vec::new();
-        for d in refs.iter().filter_map(|r| r.doi.as_ref()) {
+        let dois: Vec<&cite::Doi> = refs.iter().filter_map(|r| r.doi.as_ref()).collect();
+        for (i, d) in dois.iter().enumerate() {
             match doiorg::fetch_csl(&resolver, d) {
                 Ok(v) => {
                     let rec = DoiRecord {
@@ -65,6 +66,27 @@ impl Hublot {
                         .lock()
                         .expect("lock")
                         .put_doi_record(&d.key(), &rec)?;
+                }
+                Err(e) if e.unreachable => {
+                    // Offline: one warning for all, and no more waiting on the other DOIs.
+                    let which = dois[i..]
+                        .iter()
+                        .map(|d| d.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    warnings.push(match lang {
+                        Lang::Fr => format!(
+                            "Actualisation impossible ({resolver} : {}) : les notices gardées \
+                             ou le catalogue sont utilisés pour {which}.",
+                            e.reason
+                        ),
+                        Lang::En => format!(
+                            "Could not refresh ({resolver}: {}): the records kept earlier or \
+                             the catalogue are used for {which}.",
+                            e.reason
+                        ),
+                    });
+                    break;
                 }
                 Err(e) => warnings.push(match lang {
                     Lang::Fr => format!(
