@@ -4,7 +4,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, launchBrowser, shotPath, watchedPage, fixtureDataDir } from './harness.mjs';
 
 let server;
@@ -305,36 +307,46 @@ test('a HealthDCAT-AP base shows its other properties (Base.extra) and what the 
 });
 
 test('a base page cites the base: style, language, copy, the missing DOI said', async () => {
-  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-  await page.goto(`${server.url}#/bases/dcir`);
+  // The bundled catalogue (a new data directory installs it): DCIR with its producer, links and
+  // reference text, and no DOI. The full corpus alone describes DCIR only by its tables.
+  const bundledDir = mkdtempSync(join(tmpdir(), 'hublot-e2e-bundled-'));
+  const bundled = await startServer([], { dataDir: bundledDir });
+  try {
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(bundled.url).origin });
+    await page.goto(`${bundled.url}#/bases/dcir`);
+    const card = page.locator('[data-testid=cite-card]');
+    const text = card.locator('[data-testid=cite-text]');
+    await text.waitFor();
+    // APA in French by default: the title, the producer, « consulté le » date, the address.
+    await page.waitForFunction(() => /Consulté/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    const apa = await text.innerText();
+    assert.match(apa, /Datamart de consommation inter-régimes \(DCIR\) \[Jeu de données\]/);
+    assert.match(apa, /Caisse nationale de l'Assurance Maladie/);
+    assert.match(apa, /Publication de référence/i, 'the reference text comes second');
+    assert.match(await card.locator('[data-testid=cite-warnings]').innerText(), /DOI manquant/);
+
+    await card.locator('[data-testid=cite-style]').selectOption('vancouver');
+    await page.waitForFunction(() => /\[Internet\]/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    await card.locator('[data-testid=cite-style]').selectOption('bibtex');
+    await page.waitForFunction(() => /@misc\{dcir,/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    await card.locator('[data-testid=cite-lang-en]').click();
+    await page.waitForFunction(() => /language = \{en\}/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    assert.match(await card.locator('[data-testid=cite-warnings]').innerText(), /Missing DOI/);
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: shotPath('19-cite-card-bibtex') });
+
+    // Copy: the clipboard holds exactly what the API answers.
+    await card.locator('[data-testid=cite-copy]').click();
+    await page.waitForFunction(() => /Copié/.test(document.querySelector('[data-testid=cite-copy]')?.textContent ?? ''));
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    const api = await (await fetch(`${bundled.url}api/cite/dcir?style=bibtex&lang=en`)).json();
+    assert.equal(clip, api.text);
+  } finally {
+    await bundled.stop();
+    rmSync(bundledDir, { recursive: true, force: true });
+  }
+
   const card = page.locator('[data-testid=cite-card]');
-  const text = card.locator('[data-testid=cite-text]');
-  await text.waitFor();
-  // APA in French by default: the title, the producer, « consulté le » date, the address.
-  await page.waitForFunction(() => /Consulté/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
-  const apa = await text.innerText();
-  assert.match(apa, /Datamart de consommation inter-régimes \(DCIR\) \[Jeu de données\]/);
-  assert.match(apa, /Caisse nationale de l'Assurance Maladie/);
-  assert.match(apa, /Publication de référence/i, 'the reference text comes second');
-  assert.match(await card.locator('[data-testid=cite-warnings]').innerText(), /DOI manquant/);
-
-  await card.locator('[data-testid=cite-style]').selectOption('vancouver');
-  await page.waitForFunction(() => /\[Internet\]/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
-  await card.locator('[data-testid=cite-style]').selectOption('bibtex');
-  await page.waitForFunction(() => /@misc\{dcir,/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
-  await card.locator('[data-testid=cite-lang-en]').click();
-  await page.waitForFunction(() => /language = \{en\}/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
-  assert.match(await card.locator('[data-testid=cite-warnings]').innerText(), /Missing DOI/);
-  await card.scrollIntoViewIfNeeded();
-  await card.screenshot({ path: shotPath('19-cite-card-bibtex') });
-
-  // Copy: the clipboard holds exactly what the API answers.
-  await card.locator('[data-testid=cite-copy]').click();
-  await page.waitForFunction(() => /Copié/.test(document.querySelector('[data-testid=cite-copy]')?.textContent ?? ''));
-  const clip = await page.evaluate(() => navigator.clipboard.readText());
-  const api = await (await fetch(`${server.url}api/cite/dcir?style=bibtex&lang=en`)).json();
-  assert.equal(clip, api.text);
-
   // A base with a DOI (HealthDCAT-AP record): the DOI in the reference and as a link, no warning
   // about it.
   const dir = fixtureDataDir();
