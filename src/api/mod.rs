@@ -5,10 +5,12 @@
 //!
 //! The methods live beside the operations that expose them, one file per domain:
 //! [`catalogue`] (search and browsing), [`snapshots`] (import, rollback, sync), [`settings`]
-//! (user settings and system information); `sync.rs` holds `catalogue.sync` itself (what a
-//! fetched set of sources means for the catalogue: import, activation, rollback).
+//! (user settings and system information), [`cite`] (citations); `sync.rs` holds
+//! `catalogue.sync` itself (what a fetched set of sources means for the catalogue: import,
+//! activation, rollback).
 
 pub mod catalogue;
+pub mod cite;
 pub mod ops;
 pub mod settings;
 pub mod snapshots;
@@ -18,6 +20,7 @@ pub use catalogue::{
     BaseGet, BasePage, BaseRef, CodeGet, CodeRecord, DocGet, NomenclaturePage, NomenclatureRequest,
     Overview, Record, RecordShow, TableGet, TableList, TablePage, VariableGet, VariablePage,
 };
+pub use cite::CiteRequest;
 pub use ops::{
     access, check_args, check_id, operation, operation_infos, operations, typescript, Access,
     Answer, AnswerKind, Caller, Download, Input, NoArgs, Operation, OperationInfo,

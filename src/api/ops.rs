@@ -269,6 +269,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
         super::catalogue::OPS,
         super::snapshots::OPS,
         super::settings::OPS,
+        super::cite::OPS,
     ]
     .into_iter()
     .flatten()

@@ -1,9 +1,9 @@
 //! User settings and system information.
 
-use super::ops::{op, operation_infos, NoArgs, Operation, OperationInfo};
+use super::ops::{op, operation_infos, Caller, NoArgs, Operation, OperationInfo};
 use super::Hublot;
 use crate::build::SnapshotInfo;
-use crate::Result;
+use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,6 +15,15 @@ pub struct SettingsSet {
     /// Its new value.
     pub value: String,
 }
+
+/// Settings that decide whom this machine trusts or which server it contacts: the pinned
+/// publisher key of verified syncs, and the DOI resolver that `cite.refresh` fetches from (a
+/// page reaching `hublot serve` could otherwise point it at a private address and read the
+/// answer back in a citation).
+pub const LOCAL_SETTINGS: &[&str] = &[
+    crate::sync::SETTING_PUBLISHER_KEY,
+    crate::cite::doiorg::RESOLVER_SETTING,
+];
 
 /// Answer of `system.version`: one shape for every front end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -66,6 +75,17 @@ impl Hublot {
         self.user.lock().expect("lock").set_setting(key, value)
     }
 
+    /// `settings.set` for `caller`: a network caller may not change [`LOCAL_SETTINGS`].
+    pub fn set_setting_as(&self, key: &str, value: &str, caller: Caller) -> Result<()> {
+        if caller == Caller::Network && LOCAL_SETTINGS.contains(&key.trim()) {
+            return Err(Error::Forbidden(format!(
+                "the setting `{}` is changed from the hublot command line or the desktop app only",
+                key.escape_debug()
+            )));
+        }
+        self.set_setting(key, value)
+    }
+
     /// `system.snapshot`: the active snapshot and the data directory.
     pub fn system_snapshot(&self) -> Result<SystemSnapshot> {
         Ok(SystemSnapshot {
@@ -83,8 +103,9 @@ pub(crate) static OPS: &[Operation] = &[
         "settings.set",
         Write,
         "Sets a user setting (kept in user.sqlite, never touched by imports or syncs).",
-        |h, _c, r: SettingsSet| -> Vec<(String, String)> {
-            h.set_setting(&r.key, &r.value).and_then(|()| h.settings())
+        |h, c, r: SettingsSet| -> Vec<(String, String)> {
+            h.set_setting_as(&r.key, &r.value, c)
+                .and_then(|()| h.settings())
         }
     ),
     op!("system.version", Read, page "/api/-/version", "Versions: Hublot, snapshot format, catalogue schema, index layout, user schema.",

@@ -87,6 +87,20 @@ enum Cmd {
         #[arg(long, default_value_t = 50)]
         limit: u64,
     },
+    /// How to cite a base: its DOI and reference publications, in a citation style.
+    Cite {
+        /// The base's id (`dcir`).
+        id: String,
+        /// apa, vancouver, bibtex, ris or csl-json.
+        #[arg(long, default_value = "apa")]
+        style: hublot::cite::CiteStyle,
+        /// fr or en.
+        #[arg(long, default_value = "fr")]
+        lang: hublot::cite::Lang,
+        /// Date of access, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        accessed: Option<String>,
+    },
     /// Counts of the active snapshot.
     Stats,
     /// The active snapshot: id, sources, merges, warnings. `snapshot build` publishes one.
@@ -370,6 +384,27 @@ fn run() -> anyhow::Result<()> {
             );
             for c in &p.codes.rows {
                 out!("  {:<14} {}", c.code, c.label);
+            }
+        }
+        Cmd::Cite {
+            id,
+            style,
+            lang,
+            accessed,
+        } => {
+            let c = h.cite(&hublot::api::CiteRequest {
+                id: id.clone(),
+                style: Some(*style),
+                lang: Some(*lang),
+                accessed: accessed.clone(),
+            })?;
+            if cli.json {
+                return print_json(&c);
+            }
+            out!("{}", c.text.trim_end());
+            // Warnings go to stderr: the text on stdout stays a clean .bib/.ris/.json.
+            for w in &c.warnings {
+                eprintln!("hublot: {w}");
             }
         }
         Cmd::Stats => {

@@ -124,7 +124,13 @@ impl Doi {
     /// Its resolver URL, `https://doi.org/10.5072/abc`, with the characters a URL path cannot
     /// hold percent-encoded.
     pub fn url(&self) -> String {
-        let mut out = String::from("https://doi.org/");
+        format!("https://doi.org/{}", self.path())
+    }
+
+    /// The DOI as a URL path, the characters a path cannot hold percent-encoded (what follows a
+    /// resolver's base URL).
+    pub fn path(&self) -> String {
+        let mut out = String::new();
         for c in self.0.chars() {
             match c {
                 'A'..='Z' | 'a'..='z' | '0'..='9' => out.push(c),

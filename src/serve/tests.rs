@@ -536,3 +536,46 @@ fn network_syncs_refuse_local_sources() {
     );
     is_error(&r, 403);
 }
+
+/// The pinned publisher key and the DOI resolver decide whom a sync trusts and which server
+/// `cite.refresh` contacts: a page reaching the server may not change them; the CLI and the app
+/// may.
+#[test]
+fn trust_settings_are_local_only() {
+    let f = server();
+    let json = "Content-Type: application/json\r\n";
+    for key in [
+        "sync.publisher_key",
+        "cite.doi_resolver",
+        " cite.doi_resolver ",
+    ] {
+        let set = serde_json::json!({"key": key, "value": "http://127.0.0.1:9/"});
+        let r = raw("POST", "/api/settings.set", json, &set.to_string());
+        is_error(&r, 403);
+        assert!(r.body.contains("command line"), "{}", r.body);
+    }
+    let kept = f.hublot.settings().unwrap();
+    assert!(
+        !kept
+            .iter()
+            .any(|(k, _)| k.contains("publisher_key") || k.contains("doi_resolver")),
+        "{kept:?}"
+    );
+    // Other settings stay writable from the UI, and the local caller may set these.
+    let set = serde_json::json!({"key": "ui.lang", "value": "en"});
+    assert_eq!(
+        raw("POST", "/api/settings.set", json, &set.to_string()).status,
+        200
+    );
+    f.hublot
+        .call(
+            "settings.set",
+            serde_json::json!({"key": "cite.doi_resolver", "value": "http://127.0.0.1:9"}),
+        )
+        .unwrap();
+    assert!(f
+        .hublot
+        .settings()
+        .unwrap()
+        .contains(&("cite.doi_resolver".into(), "http://127.0.0.1:9".into())));
+}

@@ -4,7 +4,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, launchBrowser, shotPath, watchedPage, fixtureDataDir } from './harness.mjs';
 
 let server;
@@ -298,6 +300,80 @@ test('a HealthDCAT-AP base shows its other properties (Base.extra) and what the 
       assert.ok(missing.includes(p), `${p} listed as missing: ${missing}`);
     }
     await shot('16-base-missing-mandatory', { fullPage: true });
+  } finally {
+    await fx.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a base page cites the base: style, language, copy, the missing DOI said', async () => {
+  // The bundled catalogue (a new data directory installs it): DCIR with its producer, links and
+  // reference text, and no DOI. The full corpus alone describes DCIR only by its tables.
+  const bundledDir = mkdtempSync(join(tmpdir(), 'hublot-e2e-bundled-'));
+  const bundled = await startServer([], { dataDir: bundledDir });
+  try {
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(bundled.url).origin });
+    await page.goto(`${bundled.url}#/bases/dcir`);
+    const card = page.locator('[data-testid=cite-card]');
+    const text = card.locator('[data-testid=cite-text]');
+    await text.waitFor();
+    // APA in French by default: the title, the producer, « consulté le » date, the address.
+    await page.waitForFunction(() => /Consulté/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    const apa = await text.innerText();
+    assert.match(apa, /Datamart de consommation inter-régimes \(DCIR\) \[Jeu de données\]/);
+    assert.match(apa, /Caisse nationale de l'Assurance Maladie/);
+    assert.match(apa, /Publication de référence/i, 'the reference text comes second');
+    assert.match(await card.locator('[data-testid=cite-warnings]').innerText(), /DOI manquant/);
+
+    await card.locator('[data-testid=cite-style]').selectOption('vancouver');
+    await page.waitForFunction(() => /\[Internet\]/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    await card.locator('[data-testid=cite-style]').selectOption('bibtex');
+    await page.waitForFunction(() => /@misc\{dcir,/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    await card.locator('[data-testid=cite-lang-en]').click();
+    await page.waitForFunction(() => /language = \{en\}/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    assert.match(await card.locator('[data-testid=cite-warnings]').innerText(), /Missing DOI/);
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: shotPath('19-cite-card-bibtex') });
+
+    // Copy: the clipboard holds exactly what the API answers.
+    await card.locator('[data-testid=cite-copy]').click();
+    await page.waitForFunction(() => /Copié/.test(document.querySelector('[data-testid=cite-copy]')?.textContent ?? ''));
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    const api = await (await fetch(`${bundled.url}api/cite/dcir?style=bibtex&lang=en`)).json();
+    assert.equal(clip, api.text);
+  } finally {
+    await bundled.stop();
+    rmSync(bundledDir, { recursive: true, force: true });
+  }
+
+  const card = page.locator('[data-testid=cite-card]');
+  // A base with a DOI (HealthDCAT-AP record): the DOI in the reference and as a link, no warning
+  // about it.
+  const dir = fixtureDataDir();
+  const fx = await startServer([], { dataDir: dir });
+  try {
+    await page.goto(`${fx.url}#/bases/rncc-2024`);
+    await page.waitForFunction(() => /Institut de veille/.test(document.querySelector('[data-testid=cite-text]')?.textContent ?? ''));
+    const t = await card.locator('[data-testid=cite-text]').innerText();
+    assert.match(t, /Institut de veille cardiopédiatrique\. \(2023\)\. Registre national des cardiopathies congénitales \(RNCC\) \[Jeu de données\]\. https:\/\/doi\.org\/10\.5072\/rncc\.2024/);
+    assert.equal(await card.locator('a[href="https://doi.org/10.5072/rncc.2024"]').count(), 1);
+    assert.doesNotMatch(await card.innerText(), /DOI manquant/);
+
+    // "Refresh from doi.org" with the resolver unreachable (a closed loopback port, never the
+    // real doi.org from a test): the catalogue's reference stays, a warning says why.
+    const set = await fetch(`${fx.url}api/settings.set`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key: 'cite.doi_resolver', value: 'http://127.0.0.1:9' }),
+    });
+    assert.equal(set.status, 200);
+    await card.locator('[data-testid=cite-refresh]').click();
+    await page.waitForFunction(() => /Actualisation impossible/.test(document.querySelector('[data-testid=cite-warnings]')?.textContent ?? ''));
+    assert.match(await card.locator('[data-testid=cite-text]').innerText(), /https:\/\/doi\.org\/10\.5072\/rncc\.2024/);
+    // The page with the card in view (a full-page shot would paint the sticky header midway).
+    await card.scrollIntoViewIfNeeded();
+    await shot('17-base-cite');
+    await card.screenshot({ path: shotPath('18-cite-card') });
   } finally {
     await fx.stop();
     rmSync(dir, { recursive: true, force: true });

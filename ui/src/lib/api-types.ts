@@ -209,6 +209,87 @@ keywords: Array<string>,
  */
 extra?: { [key in string]: JsonValue }, };
 
+export type Citation = { 
+/**
+ * The base's id.
+ */
+base: string, 
+/**
+ * The base's DOI, normalised, when the catalogue has a valid one.
+ */
+doi: string | null, 
+/**
+ * Its resolver URL (`https://doi.org/…`).
+ */
+doi_url: string | null, 
+/**
+ * The style of `text`.
+ */
+style: CiteStyle, 
+/**
+ * The language of `text`.
+ */
+lang: Lang, 
+/**
+ * Every item in the style, the base first, ready to paste.
+ */
+text: string, 
+/**
+ * The items one by one.
+ */
+items: Array<CitedItem>, 
+/**
+ * What the citation lacks (no DOI, no producer, no date…), in `lang`.
+ */
+warnings: Array<string>, 
+/**
+ * The media type of `text` (`application/x-bibtex`…).
+ */
+media_type: string, 
+/**
+ * A file name for `text` (`dcir.bib`).
+ */
+filename: string, };
+
+export type CiteRequest = { 
+/**
+ * The base's id (`dcir`).
+ */
+id: string, 
+/**
+ * `apa` (default), `vancouver`, `bibtex`, `ris` or `csl-json`.
+ */
+style?: CiteStyle | null, 
+/**
+ * `fr` (default) or `en`: the style's terms and the title.
+ */
+lang?: Lang | null, 
+/**
+ * Date of access, `YYYY-MM-DD` (default: today): a need statement keeps the date it was
+ * written.
+ */
+accessed?: string | null, };
+
+export type CiteStyle = "apa" | "vancouver" | "bibtex" | "ris" | "csl-json";
+
+export type CitedItem = { 
+/**
+ * The base itself or a reference publication.
+ */
+role: ItemRole, 
+/**
+ * Its DOI, normalised (`10.5072/abc`).
+ */
+doi: string | null, 
+/**
+ * Where its metadata comes from.
+ */
+source: ItemSource, 
+/**
+ * The item in the requested style.
+ */
+text: string, };
+
 export type Code = { 
 /**
  * The code (`I21`).
@@ -382,6 +463,10 @@ paths: Array<string>,
  */
 force?: boolean, };
 
+export type ItemRole = "dataset" | "reference-publication";
+
+export type ItemSource = "catalogue" | "catalogue-text" | "doi-only" | "doi-org";
+
 export type JobState = "idle" | "running" | "done" | "failed" | "cancelled";
 
 export type Join = { 
@@ -431,6 +516,8 @@ out: string,
  * Overwrite existing files.
  */
 force?: boolean, };
+
+export type Lang = "fr" | "en";
 
 export type Link = { 
 /**
@@ -1527,6 +1614,8 @@ export interface Operations {
   'system.version': [NoArgs, VersionInfo];
   'system.snapshot': [NoArgs, SystemSnapshot];
   'system.operations': [NoArgs, Array<OperationInfo>];
+  'cite.get': [CiteRequest, Citation];
+  'cite.refresh': [CiteRequest, Citation];
 }
 
 /** The name of an operation. */
@@ -1563,4 +1652,6 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'system.version': { access: 'read', page: '/api/-/version', answer: 'json' },
   'system.snapshot': { access: 'read', page: '/api/-/snapshot', answer: 'json' },
   'system.operations': { access: 'read', page: '/api/-/operations', answer: 'json' },
+  'cite.get': { access: 'read', page: '/api/cite/{id}', answer: 'json' },
+  'cite.refresh': { access: 'write', page: null, answer: 'json' },
 };
