@@ -37,6 +37,7 @@ mod error;
 pub mod ingest;
 pub mod jobs;
 pub mod model;
+pub mod need;
 pub mod search;
 pub mod serve;
 pub mod store;
