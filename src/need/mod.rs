@@ -4,6 +4,8 @@
 //! items with the keys their linkage needs). Storage is [`crate::store::user_db`]; the
 //! operations are in [`crate::api::need`].
 
+pub mod checks;
+pub mod export;
 pub mod model;
 
 pub use model::*;
