@@ -10,6 +10,8 @@ export type Route =
   | { name: 'nomenclature'; list: string; q?: string; offset?: number }
   | { name: 'doc'; path: string; h?: string }
   | { name: 'settings' }
+  | { name: 'needs' }
+  | { name: 'need'; id: number }
   | { name: 'notfound'; hash: string };
 
 const enc = encodeURIComponent;
@@ -43,6 +45,10 @@ export function routePath(r: Route): string {
       return withQuery(`/docs/${encPath(r.path)}`, { h: r.h });
     case 'settings':
       return '/settings';
+    case 'needs':
+      return '/needs';
+    case 'need':
+      return `/needs/${r.id}`;
     case 'notfound':
       return r.hash;
   }
@@ -72,6 +78,10 @@ export function apiUrl(r: Route): string | null {
       return `/api/docs/${encPath(r.path)}`;
     case 'settings':
       return '/api/-/snapshot';
+    case 'needs':
+      return '/api/needs';
+    case 'need':
+      return `/api/needs/${r.id}`;
     default:
       return null;
   }
@@ -122,6 +132,10 @@ export function parse(hash: string): Route {
       break;
     case 'settings':
       return { name: 'settings' };
+    case 'needs':
+      if (rest.length === 0) return { name: 'needs' };
+      if (rest.length === 1 && /^[1-9][0-9]{0,15}$/.test(rest[0])) return { name: 'need', id: Number(rest[0]) };
+      break;
   }
   return { name: 'notfound', hash: raw };
 }
