@@ -205,6 +205,12 @@ test('status: mark it ready with a note', async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('need-03-editor');
+  // For the docs: the data, with the status bar and the checks that stay in view.
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-field=data]');
+    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150);
+  });
+  await page.waitForTimeout(300);
   await page.screenshot({ path: join(REPO, 'docs/screenshots/need-editor.png') });
   await shot('need-04-editor-full', { fullPage: true });
 });
