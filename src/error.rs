@@ -87,6 +87,9 @@ pub enum Error {
     /// A request is larger than Hublot accepts (a query, a body, a file): it is refused whole.
     #[error("too large: {0}")]
     TooLarge(String),
+    /// The thing changed since the caller read it (a need statement saved by another editor).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Too much work is already running (searches at once): try again in a moment.
     #[error("overloaded: {0}")]
     Overloaded(String),
@@ -149,7 +152,7 @@ impl Error {
             Error::NotFound(_) => 404,
             Error::Invalid(_) => 400,
             Error::Forbidden(_) => 403,
-            Error::Busy(_) => 409,
+            Error::Busy(_) | Error::Conflict(_) => 409,
             Error::TooLarge(_) => 413,
             Error::Overloaded(_) => 503,
             _ => 500,

@@ -5,12 +5,13 @@
 //!
 //! The methods live beside the operations that expose them, one file per domain:
 //! [`catalogue`] (search and browsing), [`snapshots`] (import, rollback, sync), [`settings`]
-//! (user settings and system information), [`cite`] (citations); `sync.rs` holds
+//! (user settings and system information), [`cite`] (citations), [`need`] (need statements); `sync.rs` holds
 //! `catalogue.sync` itself (what a fetched set of sources means for the catalogue: import,
 //! activation, rollback).
 
 pub mod catalogue;
 pub mod cite;
+pub mod need;
 pub mod ops;
 pub mod settings;
 pub mod snapshots;

@@ -270,6 +270,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
         super::snapshots::OPS,
         super::settings::OPS,
         super::cite::OPS,
+        super::need::OPS,
     ]
     .into_iter()
     .flatten()

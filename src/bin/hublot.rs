@@ -17,6 +17,9 @@ macro_rules! out {
     };
 }
 
+#[path = "hublot/need.rs"]
+mod need;
+
 #[derive(Parser)]
 #[command(
     name = "hublot",
@@ -100,6 +103,11 @@ enum Cmd {
         /// Date of access, YYYY-MM-DD (default: today).
         #[arg(long)]
         accessed: Option<String>,
+    },
+    /// Need statements (expressions de besoin): create, fill, check, export, import.
+    Need {
+        #[command(subcommand)]
+        action: need::NeedCmd,
     },
     /// Counts of the active snapshot.
     Stats,
@@ -407,6 +415,7 @@ fn run() -> anyhow::Result<()> {
                 eprintln!("hublot: {w}");
             }
         }
+        Cmd::Need { action } => need::run(&h, action, cli.json)?,
         Cmd::Stats => {
             let s = h.stats()?;
             if cli.json {

@@ -108,7 +108,7 @@ pub fn validate(doc: &NeedStatement, origin: &str) -> Result<()> {
     }
     let mut prev = Status::Draft;
     for (i, s) in doc.status.iter().enumerate() {
-        if !prev.next().contains(&s.status) && !(i == 0 && s.status == Status::Draft) {
+        if !(prev.next().contains(&s.status) || i == 0 && s.status == Status::Draft) {
             return Err(field_err(
                 format!("status[{i}].status"),
                 format!("`{}` cannot follow `{}`", s.status.name(), prev.name()),
@@ -385,5 +385,10 @@ mod tests {
             assert_eq!(Route::parse(s), Some(r), "{s}");
         }
         assert_eq!(Route::parse("mr-999"), None);
+        // The JSON name is the one people write and the one `parse` reads back.
+        for r in Route::ALL {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.name());
+            assert_eq!(Route::parse(r.name()), Some(r));
+        }
     }
 }

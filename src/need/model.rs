@@ -96,14 +96,19 @@ pub enum Route {
     /// Standard authorisation: HDH, CESREES opinion, CNIL authorisation.
     Authorisation,
     /// MR-004: research not involving people, on existing data.
+    #[serde(rename = "mr-004")]
     Mr004,
     /// MR-005: hospital PMSI data accessed by establishments and federations.
+    #[serde(rename = "mr-005")]
     Mr005,
     /// MR-006: hospital PMSI data accessed by industry.
+    #[serde(rename = "mr-006")]
     Mr006,
     /// MR-007: the main SNDS base, research not involving people.
+    #[serde(rename = "mr-007")]
     Mr007,
     /// MR-008: the main SNDS base, by public health bodies and research teams.
+    #[serde(rename = "mr-008")]
     Mr008,
     /// Fast route to the SNDS sample (ESND, formerly EGB).
     Esnd,

@@ -579,3 +579,53 @@ fn trust_settings_are_local_only() {
         .unwrap()
         .contains(&("cite.doi_resolver".into(), "http://127.0.0.1:9".into())));
 }
+
+/// A need statement over HTTP: created and edited with same-origin JSON, read through its page
+/// twins, exported as the file itself; a cross-site form cannot write one.
+#[test]
+fn need_statements_over_http() {
+    let json = "Content-Type: application/json\r\n";
+    let r = raw(
+        "POST",
+        "/api/need.new",
+        json,
+        r#"{"title": "Par HTTP", "route": "mr-004"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let add =
+        serde_json::json!({"id": id, "items": ["variable/IR_BEN_R/BEN_SEX_COD"], "why": "Sexe"});
+    let r = raw("POST", "/api/need.add", json, &add.to_string());
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = get(&format!("/api/needs/{id}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        page.json()["document"]["data"][0]["variable"],
+        "BEN_SEX_COD"
+    );
+    assert_eq!(get(&format!("/api/needs/{id}/check")).status, 200);
+    let file = get(&format!("/api/needs/{id}/export?format=json"));
+    assert_eq!(file.status, 200, "{}", file.body);
+    assert!(
+        file.headers
+            .to_ascii_lowercase()
+            .contains("content-disposition: attachment"),
+        "{}",
+        file.headers
+    );
+    assert!(file.body.contains("\"format\": \"hublot.need-statement\""));
+    // A write is never a GET, nor a form post from another site.
+    assert_eq!(get(&format!("/api/need.delete?id={id}")).status, 405);
+    let form =
+        "Content-Type: application/x-www-form-urlencoded\r\nOrigin: https://evil.example\r\n";
+    let r = raw("POST", "/api/need.delete", form, &format!("id={id}"));
+    assert!(r.status == 415 || r.status == 403, "{}", r.status);
+    assert_eq!(get(&format!("/api/needs/{id}")).status, 200);
+    // A stale revision is a conflict.
+    let doc = page.json()["document"].clone();
+    let stale = serde_json::json!({"id": id, "document": doc, "rev": 0});
+    is_error(
+        &raw("POST", "/api/need.update", json, &stale.to_string()),
+        409,
+    );
+}

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 
 /// Version of the user.sqlite schema; migrations run forward from any older version.
-pub const USER_SCHEMA_VERSION: u32 = 2;
+pub const USER_SCHEMA_VERSION: u32 = 3;
 
 const MIGRATIONS: &[&str] = &[
     "
@@ -18,6 +18,15 @@ CREATE TABLE need_statements(id INTEGER PRIMARY KEY, title TEXT NOT NULL, json T
     "
 CREATE TABLE doi_records(doi TEXT PRIMARY KEY, csl TEXT NOT NULL, fetched TEXT NOT NULL,
   resolver TEXT NOT NULL);
+",
+    // `need_statements.json` is the draft, replaced by each autosave in one transaction; `rev`
+    // counts the saves so that two editors (the app and the CLI) cannot overwrite each other
+    // unseen. `need_versions` keeps the versions the user saved (and those a status change froze).
+    "
+ALTER TABLE need_statements ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE need_versions(need INTEGER NOT NULL REFERENCES need_statements(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL, json TEXT NOT NULL, saved TEXT NOT NULL, note TEXT NOT NULL,
+  PRIMARY KEY(need, version));
 ",
 ];
 
@@ -115,6 +124,176 @@ impl UserDb {
                 [doi, &r.csl, &r.fetched, &r.resolver],
             )
             .map(|_| ())
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+}
+
+/// A need statement as stored: the draft's JSON and the row's bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedRow {
+    /// Its id.
+    pub id: i64,
+    /// The draft, canonical JSON.
+    pub json: String,
+    /// Created, RFC 3339.
+    pub created: String,
+    /// Last saved, RFC 3339.
+    pub updated: String,
+    /// How many times the draft was written.
+    pub rev: i64,
+}
+
+/// A saved version of a need statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedVersionRow {
+    /// 1, 2, …
+    pub version: u32,
+    /// When, RFC 3339.
+    pub saved: String,
+    /// Why, in words.
+    pub note: String,
+    /// The document, canonical JSON.
+    pub json: String,
+}
+
+impl UserDb {
+    fn need_row(r: &rusqlite::Row) -> rusqlite::Result<NeedRow> {
+        Ok(NeedRow {
+            id: r.get(0)?,
+            json: r.get(1)?,
+            created: r.get(2)?,
+            updated: r.get(3)?,
+            rev: r.get(4)?,
+        })
+    }
+
+    /// Creates a need statement; answers its id.
+    pub fn need_create(&self, title: &str, json: &str, now: &str) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO need_statements(title, json, created, updated, rev) \
+                 VALUES(?1,?2,?3,?3,1)",
+                [title, json, now],
+            )
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// A need statement.
+    pub fn need(&self, id: i64) -> Result<Option<NeedRow>> {
+        self.conn
+            .query_row(
+                "SELECT id, json, created, updated, rev FROM need_statements WHERE id=?1",
+                [id],
+                Self::need_row,
+            )
+            .optional()
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+
+    /// Every need statement, the last changed first.
+    pub fn needs(&self) -> Result<Vec<NeedRow>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, json, created, updated, rev FROM need_statements \
+                 ORDER BY updated DESC, id DESC",
+            )
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        let rows = st
+            .query_map([], Self::need_row)
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+
+    /// Replaces the draft of `id` in one transaction, if its revision is still `expected` (when
+    /// given): a stale editor gets [`Error::Conflict`] instead of overwriting a newer draft.
+    /// Answers the new revision.
+    pub fn need_update(
+        &mut self,
+        id: i64,
+        title: &str,
+        json: &str,
+        expected: Option<i64>,
+        now: &str,
+    ) -> Result<i64> {
+        let e = |err| Error::sqlite(&self.path, err);
+        let tx = self.conn.transaction().map_err(e)?;
+        let rev: Option<i64> = tx
+            .query_row("SELECT rev FROM need_statements WHERE id=?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(e)?;
+        let Some(rev) = rev else {
+            return Err(Error::NotFound(format!("need statement {id}")));
+        };
+        if let Some(x) = expected {
+            if x != rev {
+                return Err(Error::Conflict(format!(
+                    "need statement {id} was changed elsewhere (revision {rev}, this editor has \
+                     {x}): reload it before saving"
+                )));
+            }
+        }
+        tx.execute(
+            "UPDATE need_statements SET title=?2, json=?3, updated=?4, rev=rev+1 WHERE id=?1",
+            rusqlite::params![id, title, json, now],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(rev + 1)
+    }
+
+    /// Deletes a need statement and its versions.
+    pub fn need_delete(&self, id: i64) -> Result<bool> {
+        self.conn
+            .execute("DELETE FROM need_statements WHERE id=?1", [id])
+            .map(|n| n > 0)
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+
+    /// Saves `json` as the next version of `id`; answers its number.
+    pub fn need_save_version(&mut self, id: i64, json: &str, note: &str, now: &str) -> Result<u32> {
+        let e = |err| Error::sqlite(&self.path, err);
+        let tx = self.conn.transaction().map_err(e)?;
+        let v: u32 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM need_versions WHERE need=?1",
+                [id],
+                |r| r.get(0),
+            )
+            .map_err(e)?;
+        tx.execute(
+            "INSERT INTO need_versions(need, version, json, saved, note) VALUES(?1,?2,?3,?4,?5)",
+            rusqlite::params![id, v, json, now, note],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(v)
+    }
+
+    /// The saved versions of `id`, oldest first.
+    pub fn need_versions(&self, id: i64) -> Result<Vec<NeedVersionRow>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT version, saved, note, json FROM need_versions WHERE need=?1 \
+                 ORDER BY version",
+            )
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        let rows = st
+            .query_map([id], |r| {
+                Ok(NeedVersionRow {
+                    version: r.get(0)?,
+                    saved: r.get(1)?,
+                    note: r.get(2)?,
+                    json: r.get(3)?,
+                })
+            })
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| Error::sqlite(&self.path, e))
     }
 }

@@ -209,6 +209,44 @@ keywords: Array<string>,
  */
 extra?: { [key in string]: JsonValue }, };
 
+export type Change = { 
+/**
+ * Added, removed or changed.
+ */
+op: ChangeOp, 
+/**
+ * The field (`period.start`) or item (`variable/ER_PRS_F/BEN_NIR_PSA`).
+ */
+what: string, 
+/**
+ * The value before (for an item: its justification).
+ */
+before: string, 
+/**
+ * The value after.
+ */
+after: string, };
+
+export type ChangeOp = "added" | "removed" | "changed";
+
+export type CheckReport = { 
+/**
+ * Every finding, most severe first.
+ */
+findings: Array<Finding>, 
+/**
+ * How many errors.
+ */
+errors: number, 
+/**
+ * How many warnings.
+ */
+warnings: number, 
+/**
+ * How many infos.
+ */
+infos: number, };
+
 export type Citation = { 
 /**
  * The base's id.
@@ -348,6 +386,52 @@ nomenclature: Nomenclature,
  */
 code: Code, };
 
+export type Criterion = { 
+/**
+ * Includes (true) or excludes (false) the people it matches.
+ */
+include: boolean, 
+/**
+ * What it looks at.
+ */
+kind: CriterionKind, 
+/**
+ * The code list the codes come from (`IR_CIM_V` for CIM-10 diagnoses, `IR_CCAM_V`…).
+ */
+nomenclature: string, 
+/**
+ * The codes, or prefixes ending with `*` (`I21*`).
+ */
+codes: Array<string>, 
+/**
+ * In words (how many times, in which window, which tables).
+ */
+text: string, };
+
+export type CriterionKind = "diagnosis" | "act" | "drug" | "ald" | "other";
+
+export type DataItem = { 
+/**
+ * The base (its catalogue id, `dcir`; for an SNDS table, the base its table belongs to).
+ */
+base: string, 
+/**
+ * The table (`ER_PRS_F`); none: the whole base.
+ */
+table?: string, 
+/**
+ * The variable (`BEN_NIR_PSA`); none: the whole table.
+ */
+variable?: string, 
+/**
+ * Why the project needs it (data minimisation: every variable is justified).
+ */
+why: string, 
+/**
+ * Brought along because a linkage needs it (a join key), not chosen for itself.
+ */
+key?: boolean, };
+
 export type DocGet = { 
 /**
  * The page's path in the documentation tree (`fiches/beneficiaires.md`).
@@ -380,6 +464,20 @@ dois: Array<string>,
  */
 headings: Array<[number, string, string]>, };
 
+export type Download = { 
+/**
+ * The suggested file name (`need-statement.pdf`).
+ */
+filename: string, 
+/**
+ * Its media type (`application/pdf`).
+ */
+media_type: string, 
+/**
+ * Its bytes, base64 in JSON.
+ */
+bytes: string, };
+
 export type ErrorBody = { 
 /**
  * Always false: tells an error body from an answer.
@@ -395,6 +493,8 @@ error: string,
  */
 status: number, };
 
+export type ExportFormat = "pdf" | "docx" | "md" | "csv" | "json";
+
 export type Facet = { 
 /**
  * The value (`table`).
@@ -408,6 +508,29 @@ count: number,
  * Whether the request filters on it.
  */
 selected: boolean, };
+
+export type Finding = { 
+/**
+ * How much it matters.
+ */
+severity: Severity, 
+/**
+ * The rule (`minimisation.unjustified`, `identifier.birth-month`…).
+ */
+rule: string, 
+/**
+ * The item concerned: a data reference (`variable/IR_BEN_R/BEN_NAI_MOI`) or a field path
+ * (`project.purpose`); none for the statement as a whole.
+ */
+item?: string | null, 
+/**
+ * What is wrong, in a sentence.
+ */
+message: string, 
+/**
+ * How to fix it, in a sentence.
+ */
+fix: string, };
 
 export type ForeignKey = { 
 /**
@@ -529,6 +652,40 @@ title: Text,
  */
 url: string, };
 
+export type Linkage = { 
+/**
+ * The kind of linkage.
+ */
+kind: LinkageKind, 
+/**
+ * The keys used (`BEN_NIR_PSA`, `BEN_RNG_GEM`, `NIR_ANO_17`).
+ */
+keys: Array<string>, 
+/**
+ * In words.
+ */
+text: string, };
+
+export type LinkageKind = "none" | "direct" | "indirect" | "cohort";
+
+export type Member = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Role in the project.
+ */
+role: string, 
+/**
+ * Organisation.
+ */
+organisation: string, 
+/**
+ * What they access (`all`, `aggregates`…).
+ */
+access: string, };
+
 export type MergeNote = { 
 /**
  * The table.
@@ -546,6 +703,282 @@ samples_from: string | null,
  * The other sources that described it.
  */
 also_in: Array<string>, };
+
+export type NeedAdded = { 
+/**
+ * The statement after the addition.
+ */
+view: NeedView, 
+/**
+ * What was added: the items asked for that were not there yet, then the join keys their
+ * linkage needs (`key: true`).
+ */
+added: Array<DataItem>, };
+
+export type NeedDiff = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The older version.
+ */
+from: number, 
+/**
+ * The newer version; absent: the current draft.
+ */
+to?: number | null, };
+
+export type NeedExport = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * `pdf`, `docx`, `md`, `csv` or `json`.
+ */
+format: ExportFormat, };
+
+export type NeedId = { 
+/**
+ * Its id.
+ */
+id: number, };
+
+export type NeedImport = { 
+/**
+ * The JSON text of an exported need statement.
+ */
+document: string, 
+/**
+ * Names the text in errors (the file's name); default `need statement`.
+ */
+name?: string | null, };
+
+export type NeedItems = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * Items: `base/ID`, `table/NAME`, `variable/TABLE/NAME`.
+ */
+items: Array<string>, 
+/**
+ * The justification given to the items added (`need.add`).
+ */
+why?: string | null, };
+
+export type NeedNew = { 
+/**
+ * The project's title.
+ */
+title: string, 
+/**
+ * The access route (`authorisation`, `mr-004`…; default: not chosen).
+ */
+route?: string | null, 
+/**
+ * The statement's language (default `fr`).
+ */
+lang?: Lang | null, };
+
+export type NeedSave = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * Why this version.
+ */
+note?: string | null, };
+
+export type NeedSet = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The field's path (`project.purpose`, `period.start`, `retention_months`) or a project
+ * field's name alone (`purpose`).
+ */
+field: string, 
+/**
+ * The new value: text, or JSON for numbers and lists.
+ */
+value: string, };
+
+export type NeedStatement = { 
+/**
+ * Always [`NEED_FORMAT`].
+ */
+format: string, 
+/**
+ * [`NEED_SCHEMA_VERSION`] when written.
+ */
+schema: number, 
+/**
+ * The language the statement is written in (`fr` or `en`): exports use it.
+ */
+lang: Lang, 
+/**
+ * The project.
+ */
+project: Project, 
+/**
+ * The access route.
+ */
+route: Route, 
+/**
+ * Bases, tables and variables asked for, each with its justification.
+ */
+data: Array<DataItem>, 
+/**
+ * Study period and historical depth.
+ */
+period: StudyPeriod, 
+/**
+ * The population: inclusion and exclusion criteria.
+ */
+population: Population, 
+/**
+ * How the data of several sources are linked.
+ */
+linkage: Linkage, 
+/**
+ * Where the data is processed.
+ */
+processing: Processing, 
+/**
+ * How long the data is kept, in months.
+ */
+retention_months?: number | null, 
+/**
+ * The people who will access the data.
+ */
+team: Array<Member>, 
+/**
+ * Where the request stands, and how it got there (oldest first).
+ */
+status: Array<StatusChange>, };
+
+export type NeedStatusRequest = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The new status.
+ */
+status: Status, 
+/**
+ * Why (a committee's reference, the reason of an amendment).
+ */
+note?: string | null, };
+
+export type NeedSummary = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The project's title.
+ */
+title: string, 
+/**
+ * The project's acronym.
+ */
+acronym: string, 
+/**
+ * Where it stands.
+ */
+status: Status, 
+/**
+ * Its access route.
+ */
+route: Route, 
+/**
+ * How many data items it asks for.
+ */
+items: number, 
+/**
+ * Created, RFC 3339.
+ */
+created: string, 
+/**
+ * Last changed, RFC 3339.
+ */
+updated: string, 
+/**
+ * The last saved version (0: none).
+ */
+version: number, };
+
+export type NeedUpdate = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The whole document as edited. Its status history is kept from the store (`need.status`
+ * changes it).
+ */
+document: NeedStatement, 
+/**
+ * The revision the editor read; absent: overwrite whatever is there.
+ */
+rev?: number | null, };
+
+export type NeedVersion = { 
+/**
+ * 1, 2, …
+ */
+version: number, 
+/**
+ * When, RFC 3339.
+ */
+saved: string, 
+/**
+ * Why, in words.
+ */
+note: string, 
+/**
+ * The status it was saved in.
+ */
+status: Status, };
+
+export type NeedView = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * Revision of the draft: give it back to `need.update` so that a stale editor cannot
+ * overwrite a newer draft.
+ */
+rev: number, 
+/**
+ * Created, RFC 3339.
+ */
+created: string, 
+/**
+ * Last changed, RFC 3339.
+ */
+updated: string, 
+/**
+ * The saved versions, oldest first.
+ */
+versions: Array<NeedVersion>, 
+/**
+ * The document.
+ */
+document: NeedStatement, 
+/**
+ * What the active catalogue says of each item, by reference (`variable/T/V` → its
+ * description, `table/T` → its title, `base/B` → its title); items it does not know are
+ * absent.
+ */
+labels: { [key in string]: string }, };
 
 export type NoArgs = Record<symbol, never>;
 
@@ -691,6 +1124,28 @@ text: Text, };
 
 export type Phase = "manifest" | "download" | "extract" | "build" | "done";
 
+export type Place = "unset" | "hdh" | "cnam-portal" | "other";
+
+export type Population = { 
+/**
+ * In words: who is in the study.
+ */
+text: string, 
+/**
+ * Inclusion and exclusion criteria built from code lists.
+ */
+criteria: Array<Criterion>, };
+
+export type Processing = { 
+/**
+ * The environment.
+ */
+place: Place, 
+/**
+ * In words (which environment, which security).
+ */
+text: string, };
+
 export type Progress = { 
 /**
  * Phase.
@@ -717,11 +1172,51 @@ bytes_done: number,
  */
 bytes_total: number, };
 
+export type Project = { 
+/**
+ * Title of the project.
+ */
+title: string, 
+/**
+ * Acronym.
+ */
+acronym: string, 
+/**
+ * Project lead (responsable de mise en œuvre).
+ */
+lead: string, 
+/**
+ * The organisation that carries the project (responsable de traitement).
+ */
+organisation: string, 
+/**
+ * Contacts (names, e-mail addresses), one per entry.
+ */
+contacts: Array<string>, 
+/**
+ * Purpose: the question the project answers.
+ */
+purpose: string, 
+/**
+ * Why the project is of public interest.
+ */
+public_interest: string, 
+/**
+ * Expected outputs (publications, indicators, tools).
+ */
+outputs: string, 
+/**
+ * Funding.
+ */
+funding: string, };
+
 export type RecordShow = { 
 /**
  * `kind/…` (`table/IR_BEN_R`) or a bare name.
  */
 id: string, };
+
+export type Route = "unset" | "authorisation" | "mr-004" | "mr-005" | "mr-006" | "mr-007" | "mr-008" | "esnd";
 
 export type SamplePreview = { 
 /**
@@ -872,6 +1367,8 @@ key: string,
  * Its new value.
  */
 value: string, };
+
+export type Severity = "error" | "warning" | "info";
 
 export type SnapshotBuildReport = { 
 /**
@@ -1128,6 +1625,44 @@ docs: number,
  * Synthetic sample rows.
  */
 sample_rows: number, };
+
+export type Status = "draft" | "ready" | "submitted" | "approved" | "rejected";
+
+export type StatusChange = { 
+/**
+ * The new status.
+ */
+status: Status, 
+/**
+ * When, RFC 3339.
+ */
+at: string, 
+/**
+ * Why, in words (the committee's reference, the reason of an amendment).
+ */
+note: string, 
+/**
+ * The saved version the change froze.
+ */
+version: number, };
+
+export type StudyPeriod = { 
+/**
+ * First day (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+ */
+start: string, 
+/**
+ * Last day, same forms.
+ */
+end: string, 
+/**
+ * Historical depth asked for before the period, in years (for antecedents).
+ */
+history_years?: number | null, 
+/**
+ * Why this period and depth.
+ */
+why: string, };
 
 export type SyncJob = { 
 /**
@@ -1616,6 +2151,20 @@ export interface Operations {
   'system.operations': [NoArgs, Array<OperationInfo>];
   'cite.get': [CiteRequest, Citation];
   'cite.refresh': [CiteRequest, Citation];
+  'need.list': [NoArgs, Array<NeedSummary>];
+  'need.get': [NeedId, NeedView];
+  'need.new': [NeedNew, NeedView];
+  'need.update': [NeedUpdate, NeedView];
+  'need.set': [NeedSet, NeedView];
+  'need.add': [NeedItems, NeedAdded];
+  'need.remove': [NeedItems, NeedView];
+  'need.status': [NeedStatusRequest, NeedView];
+  'need.save': [NeedSave, NeedView];
+  'need.diff': [NeedDiff, Array<Change>];
+  'need.check': [NeedId, CheckReport];
+  'need.export': [NeedExport, Download];
+  'need.import': [NeedImport, NeedView];
+  'need.delete': [NeedId, Array<NeedSummary>];
 }
 
 /** The name of an operation. */
@@ -1654,4 +2203,18 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'system.operations': { access: 'read', page: '/api/-/operations', answer: 'json' },
   'cite.get': { access: 'read', page: '/api/cite/{id}', answer: 'json' },
   'cite.refresh': { access: 'write', page: null, answer: 'json' },
+  'need.list': { access: 'read', page: '/api/needs', answer: 'json' },
+  'need.get': { access: 'read', page: '/api/needs/{id}', answer: 'json' },
+  'need.new': { access: 'write', page: null, answer: 'json' },
+  'need.update': { access: 'write', page: null, answer: 'json' },
+  'need.set': { access: 'write', page: null, answer: 'json' },
+  'need.add': { access: 'write', page: null, answer: 'json' },
+  'need.remove': { access: 'write', page: null, answer: 'json' },
+  'need.status': { access: 'write', page: null, answer: 'json' },
+  'need.save': { access: 'write', page: null, answer: 'json' },
+  'need.diff': { access: 'read', page: null, answer: 'json' },
+  'need.check': { access: 'read', page: '/api/needs/{id}/check', answer: 'json' },
+  'need.export': { access: 'read', page: '/api/needs/{id}/export', answer: 'file' },
+  'need.import': { access: 'write', page: null, answer: 'json' },
+  'need.delete': { access: 'write', page: null, answer: 'json' },
 };
