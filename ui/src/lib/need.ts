@@ -3,73 +3,38 @@
 // needs to talk about items and findings (references, field paths).
 
 import { api } from './client';
-// TEMPORARY, until the generated api-types.ts has the need types (lead's work on main): the
-// shapes of src/need/model.rs, src/need/checks.rs and docs/need-api.
-export type AccessRoute = 'unset' | 'authorisation' | 'mr-004' | 'mr-005' | 'mr-006' | 'mr-007' | 'mr-008' | 'esnd';
-export type Status = 'draft' | 'ready' | 'submitted' | 'approved' | 'rejected';
-export type CriterionKind = 'diagnosis' | 'act' | 'drug' | 'ald' | 'other';
-export type LinkageKind = 'none' | 'direct' | 'indirect' | 'cohort';
-export type Place = 'unset' | 'hdh' | 'cnam-portal' | 'other';
-export type DataItem = { base: string; table?: string; variable?: string; why: string; key?: boolean };
-export type Criterion = { include: boolean; kind: CriterionKind; nomenclature: string; codes: string[]; text: string };
-export type Member = { name: string; role: string; organisation: string; access: string };
-export type StatusChange = { status: Status; at: string; note: string; version: number };
-export type NeedStatement = {
-  format: string;
-  schema: number;
-  lang: 'fr' | 'en';
-  project: {
-    title: string;
-    acronym: string;
-    lead: string;
-    organisation: string;
-    contacts: string[];
-    purpose: string;
-    public_interest: string;
-    outputs: string;
-    funding: string;
-  };
-  route: AccessRoute;
-  data: DataItem[];
-  period: { start: string; end: string; history_years: number | null; why: string };
-  population: { text: string; criteria: Criterion[] };
-  linkage: { kind: LinkageKind; keys: string[]; text: string };
-  processing: { place: Place; text: string };
-  retention_months: number | null;
-  team: Member[];
-  status: StatusChange[];
-};
-export type NeedVersion = { version: number; saved: string; note: string; status: Status };
-export type NeedView = {
-  id: number;
-  rev: number;
-  created: string;
-  updated: string;
-  versions: NeedVersion[];
-  document: NeedStatement;
-  labels: Record<string, string>;
-};
-export type NeedSummary = {
-  id: number;
-  title: string;
-  acronym: string;
-  status: Status;
-  route: AccessRoute;
-  items: number;
-  updated: string;
-  created: string;
-  version: number;
-};
-export type NeedAdded = { view: NeedView; added: DataItem[] };
-export type Severity = 'error' | 'warning' | 'info';
-export type Finding = { severity: Severity; rule: string; item: string | null; message: string; fix: string };
-export type CheckReport = { findings: Finding[]; errors: number; warnings: number; infos: number };
-export type Change = { op: 'added' | 'removed' | 'changed'; what: string; before: string; after: string };
+import type {
+  Change,
+  CheckReport,
+  Criterion,
+  DataItem,
+  Download,
+  Finding,
+  NeedAdded,
+  NeedStatement,
+  NeedSummary,
+  NeedVersion,
+  NeedView,
+  Route as AccessRoute,
+  Severity,
+  Status,
+} from './api-types';
 
-const call = <T>(op: string, args: Record<string, unknown>): Promise<T> => api.transport.call(op, args) as Promise<T>;
-function apiBase() {
-  return '';
-}
+export type {
+  Change,
+  CheckReport,
+  Criterion,
+  DataItem,
+  Finding,
+  NeedAdded,
+  NeedStatement,
+  NeedSummary,
+  NeedVersion,
+  NeedView,
+  AccessRoute,
+  Severity,
+  Status,
+};
 
 /** The export formats, in the order of the buttons. */
 export const EXPORT_FORMATS = ['pdf', 'docx', 'md', 'csv', 'json'] as const;
@@ -111,18 +76,19 @@ export const MAX_LINE = 500;
 // ---- the calls -----------------------------------------------------------------------------
 
 export const needs = {
-  list: () => call<NeedSummary[]>('need.list', {}),
-  get: (id: number) => call<NeedView>('need.get', { id }),
-  create: (title: string, route?: AccessRoute) => call<NeedView>('need.new', { title, route }),
-  update: (id: number, document: NeedStatement, rev: number) => call<NeedView>('need.update', { id, document, rev }),
-  add: (id: number, items: string[], why?: string) => call<NeedAdded>('need.add', { id, items, why }),
-  remove: (id: number, items: string[]) => call<NeedView>('need.remove', { id, items }),
-  status: (id: number, status: Status, note?: string) => call<NeedView>('need.status', { id, status, note: note || undefined }),
-  save: (id: number, note?: string) => call<NeedView>('need.save', { id, note: note || undefined }),
-  diff: (id: number, from: number, to?: number) => call<Change[]>('need.diff', { id, from, to }),
-  check: (id: number) => call<CheckReport>('need.check', { id }),
-  import: (document: string) => call<NeedView>('need.import', { document }),
-  delete: (id: number) => call<NeedSummary[]>('need.delete', { id }),
+  list: () => api.call('need.list', {}),
+  get: (id: number) => api.call('need.get', { id }),
+  create: (title: string, route?: AccessRoute) => api.call('need.new', { title, route }),
+  update: (id: number, document: NeedStatement, rev: number) => api.call('need.update', { id, document, rev }),
+  add: (id: number, items: string[], why?: string) => api.call('need.add', { id, items, why }),
+  remove: (id: number, items: string[]) => api.call('need.remove', { id, items }),
+  status: (id: number, status: Status, note?: string) => api.call('need.status', { id, status, note: note || undefined }),
+  save: (id: number, note?: string) => api.call('need.save', { id, note: note || undefined }),
+  diff: (id: number, from: number, to?: number) => api.call('need.diff', { id, from, to }),
+  check: (id: number) => api.call('need.check', { id }),
+  /** `name` (the file's) names the text in the error messages. */
+  import: (document: string, name?: string) => api.call('need.import', { document, name }),
+  delete: (id: number) => api.call('need.delete', { id }),
 };
 
 // ---- the statement "Add to need statement" adds to by default ---------------------------------
@@ -164,7 +130,7 @@ export function rememberNeed(id: number) {
 
 /** The download URL of an export over HTTP (`hublot serve`). */
 export function exportUrl(id: number, format: ExportFormat): string {
-  return `${apiBase()}/api/needs/${encodeURIComponent(String(id))}/export?format=${format}`;
+  return `/api/needs/${encodeURIComponent(String(id))}/export?format=${format}`;
 }
 
 /** The file name of an export: the acronym (or title), safe for every file system. */
@@ -181,28 +147,12 @@ export function exportName(doc: NeedStatement, id: number, format: ExportFormat)
 /** Reads a JSON file chosen by the user, bounded like the core bounds a document. */
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
-const MEDIA: Record<ExportFormat, string> = {
-  pdf: 'application/pdf',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  md: 'text/markdown;charset=utf-8',
-  csv: 'text/csv;charset=utf-8',
-  json: 'application/json',
-};
-
-/** Turns a file answer of the desktop app's `call` into bytes: raw bytes (an array of numbers
- * or an ArrayBuffer), `{ base64 }`, or text. */
-function fileBytes(r: unknown): BlobPart {
-  if (r instanceof ArrayBuffer || ArrayBuffer.isView(r)) return r as BlobPart;
-  if (Array.isArray(r)) return new Uint8Array(r as number[]);
-  if (r && typeof r === 'object') {
-    const o = r as { base64?: string; bytes?: unknown; body?: unknown; text?: string };
-    if (typeof o.base64 === 'string') return Uint8Array.from(atob(o.base64), (c) => c.charCodeAt(0));
-    if (o.bytes !== undefined) return fileBytes(o.bytes);
-    if (o.body !== undefined) return fileBytes(o.body);
-    if (typeof o.text === 'string') return o.text;
-    return JSON.stringify(r);
-  }
-  return String(r);
+/** The bytes of a file answered through `call` (a `Download`: base64). */
+function downloadBlob(d: Download): Blob {
+  const bin = atob(d.bytes);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type: d.media_type });
 }
 
 /** Saves an export as a file. Over HTTP it is fetched first, so that an error is shown as a
@@ -222,9 +172,14 @@ export async function downloadExport(id: number, format: ExportFormat, name: str
       throw new Error(text);
     }
     blob = await res.blob();
+    // The server names the file (acronym or title, made safe): its name wins.
+    const cd = res.headers.get('content-disposition') ?? '';
+    const m = /filename\*=UTF-8''([^;]+)|filename="([^"]+)"/i.exec(cd);
+    if (m) name = m[1] ? decodeURIComponent(m[1]) : m[2];
   } else {
-    const r = await api.transport.call('need.export', { id, format });
-    blob = new Blob([fileBytes(r)], { type: MEDIA[format] });
+    const d = (await api.transport.call('need.export', { id, format })) as Download;
+    blob = downloadBlob(d);
+    name = d.filename || name;
   }
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
