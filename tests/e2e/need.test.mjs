@@ -225,7 +225,7 @@ test('status: mark it ready with a note (or read why not)', async () => {
   // For the docs: the data, with the status bar and the checks that stay in view.
   await page.evaluate(() => {
     const el = document.querySelector('[data-field=data]');
-    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150);
+    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 134);
   });
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(REPO, 'docs/screenshots/need-editor.png') });
