@@ -3,7 +3,7 @@
 //! with their coarser alternatives, and the combinations that re-identify.
 
 use super::ctx::Ctx;
-use super::text::{list, list_some, says_something};
+use super::text::{list, list_or, list_some, says_something};
 use super::vars::{alternatives, classify, Alternative, Kind};
 use super::{Section, Severity};
 use crate::cite::Lang;
@@ -130,7 +130,7 @@ fn alt_names(lang: Lang, alts: &[Alternative], from: &str) -> String {
             }
         })
         .collect();
-    list(lang, &names)
+    list_or(lang, &names)
 }
 
 pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result<()> {
@@ -169,8 +169,13 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
         }
         seen.insert(r.clone(), it.index);
         let why = it.item.why.trim();
+        // An identifier's own finding says when it is unjustified, with its coarser stand-in.
+        let identifier = match (&it.table, it.variable()) {
+            (Some(t), Some(v)) => classify(v, t).is_some(),
+            _ => false,
+        };
         if !it.item.key {
-            if why.is_empty() {
+            if why.is_empty() && !identifier {
                 cx.push(
                     Section::Data,
                     it.index,
@@ -352,6 +357,15 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
                 };
                 let vn = &v.name;
                 let desc = &v.description;
+                let what = if k.glossary() {
+                    tr!(lang, "un identifiant potentiel", "a potential identifier")
+                } else {
+                    tr!(
+                        lang,
+                        "un identifiant qui ne doit jamais sortir",
+                        "an identifier that must never be taken out"
+                    )
+                };
                 let message = if it.item.key {
                     tr!(
                         lang,
@@ -363,18 +377,16 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
                 } else if justified {
                     tr!(
                         lang,
-                        "{vn} ({desc}) est un identifiant potentiel ({label}) ; les relecteurs \
-                         liront sa justification de près.",
-                        "{vn} ({desc}) is a potential identifier ({label}); reviewers will read \
-                         its justification closely."
+                        "{vn} ({desc}) est {what} ({label}) ; les relecteurs liront sa \
+                         justification de près.",
+                        "{vn} ({desc}) is {what} ({label}); reviewers will read its \
+                         justification closely."
                     )
                 } else {
                     tr!(
                         lang,
-                        "{vn} ({desc}) est un identifiant potentiel ({label}) demandé sans \
-                         justification.",
-                        "{vn} ({desc}) is a potential identifier ({label}) asked for without a \
-                         justification."
+                        "{vn} ({desc}) est {what} ({label}) demandé sans justification.",
+                        "{vn} ({desc}) is {what} ({label}) asked for without a justification."
                     )
                 };
                 let fix = if alts.is_empty() {
@@ -388,8 +400,10 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
                     let names = alt_names(lang, &alts, &t.name);
                     tr!(
                         lang,
-                        "Si l'étude peut s'en passer, demandez plutôt {names}.",
-                        "Unless the study needs this precision, ask for {names} instead."
+                        "Si l'étude peut s'en passer, demandez plutôt {names} ; sinon, \
+                         justifiez cette précision.",
+                        "Unless the study needs this precision, ask for {names} instead; \
+                         otherwise justify it."
                     )
                 };
                 cx.push(

@@ -48,6 +48,19 @@ pub(super) fn list(lang: Lang, items: &[String]) -> String {
         Lang::Fr => "et",
         Lang::En => "and",
     };
+    join(items, and)
+}
+
+/// Choices for a sentence: `A or B` / `A ou B`.
+pub(super) fn list_or(lang: Lang, items: &[String]) -> String {
+    let or = match lang {
+        Lang::Fr => "ou",
+        Lang::En => "or",
+    };
+    join(items, or)
+}
+
+fn join(items: &[String], and: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

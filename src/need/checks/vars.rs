@@ -368,8 +368,9 @@ fn stem(name: &str) -> &str {
     name.rsplit_once('_').map(|(s, _)| s).unwrap_or("")
 }
 
-/// Up to two coarser variables for `v` of kind `k` in table `t`: in the table itself, else in
-/// the tables it is linked to. Only variables that exist in the catalogue are proposed.
+/// The coarser variables (at most two, equally good) for `v` of kind `k` in table `t`: in the
+/// table itself, else in the tables it is linked to. Only variables that exist in the catalogue
+/// are proposed.
 pub(super) fn alternatives(
     cx: &mut Ctx,
     k: Kind,
@@ -399,7 +400,8 @@ pub(super) fn alternatives(
         found
     };
     let mut found = best(t);
-    if found.is_empty() {
+    // A professional's stand-in must describe the same professional: only its own table does.
+    if found.is_empty() && k != Kind::Professional {
         // Linked tables, those it points to first (a detail table's person or stay).
         let (out, inn) = cx.cat.joins(&t.name)?;
         let mut seen = std::collections::HashSet::new();
@@ -413,8 +415,10 @@ pub(super) fn alternatives(
         }
         found.sort_by_key(|f| std::cmp::Reverse(f.0));
     }
+    // The best stand-ins only: two of equal merit are offered as a choice.
+    let top = found.first().map(|f| f.0).unwrap_or(0);
     let mut out: Vec<Alternative> = Vec::new();
-    for (_, a) in found {
+    for (_, a) in found.into_iter().filter(|f| f.0 == top) {
         if !out.iter().any(|o| o.name == a.name) {
             out.push(a);
         }
