@@ -1,6 +1,8 @@
 //! What the checks share: the catalogue with a cache of what they read from it, and the
 //! findings collected so far with their place in the document.
 
+use super::text::norm;
+use super::vars::{about_providers, classify_folded, Kind};
 use super::{CheckReport, Finding, Section, Severity};
 use crate::cite::Lang;
 use crate::model::{Base, Table};
@@ -9,11 +11,23 @@ use crate::Result;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// What the checks read in a table's text, worked out once per table and check: folding text is
+/// most of the checks' time when done per comparison.
+pub(super) struct Folded {
+    /// Each variable's description, folded (see [`norm`]).
+    pub desc: Vec<String>,
+    /// Each variable's kind of identifier.
+    pub kind: Vec<Option<Kind>>,
+    /// The table's title and product, folded.
+    pub context: String,
+}
+
 /// The catalogue, read once per table and base during one check.
 pub(super) struct Ctx<'a> {
     pub cat: &'a CatalogueDb,
     pub lang: Lang,
     tables: HashMap<String, Option<Rc<Table>>>,
+    folded: HashMap<String, Rc<Folded>>,
     bases: HashMap<String, Option<Rc<Base>>>,
     found: Vec<(Section, usize, Finding)>,
 }
@@ -24,6 +38,7 @@ impl<'a> Ctx<'a> {
             cat,
             lang,
             tables: HashMap::new(),
+            folded: HashMap::new(),
             bases: HashMap::new(),
             found: Vec::new(),
         }
@@ -43,6 +58,28 @@ impl<'a> Ctx<'a> {
         }
         self.tables.insert(name.to_string(), t.clone());
         Ok(t)
+    }
+
+    /// The folded text of table `t` and the identifiers among its variables.
+    pub fn folded(&mut self, t: &Table) -> Rc<Folded> {
+        if let Some(f) = self.folded.get(&t.name) {
+            return f.clone();
+        }
+        let providers = about_providers(t);
+        let desc: Vec<String> = t.variables.iter().map(|v| norm(&v.description)).collect();
+        let kind = t
+            .variables
+            .iter()
+            .zip(&desc)
+            .map(|(v, d)| classify_folded(v, d, providers))
+            .collect();
+        let f = Rc::new(Folded {
+            desc,
+            kind,
+            context: norm(&format!("{} {}", t.title, t.produit)),
+        });
+        self.folded.insert(t.name.clone(), f.clone());
+        f
     }
 
     /// The base `id` of the catalogue.

@@ -4,7 +4,7 @@
 
 use super::ctx::Ctx;
 use super::text::{list, list_or, list_some, says_something};
-use super::vars::{alternatives, classify, Alternative, Kind};
+use super::vars::{alternatives, Alternative, Kind};
 use super::{Section, Severity};
 use crate::cite::Lang;
 use crate::model::{Base, Table, Variable};
@@ -170,10 +170,11 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
         seen.insert(r.clone(), it.index);
         let why = it.item.why.trim();
         // An identifier's own finding says when it is unjustified, with its coarser stand-in.
-        let identifier = match (&it.table, it.variable()) {
-            (Some(t), Some(v)) => classify(v, t).is_some(),
-            _ => false,
+        let kind = match (&it.table, it.var) {
+            (Some(t), Some(i)) => cx.folded(t).kind[i],
+            _ => None,
         };
+        let identifier = kind.is_some();
         if !it.item.key {
             if why.is_empty() && !identifier {
                 cx.push(
@@ -274,8 +275,9 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
                     ),
                 );
                 let mut held: Vec<(Kind, String)> = Vec::new();
-                for v in &t.variables {
-                    if let Some(k) = classify(v, t) {
+                let f = cx.folded(t);
+                for (v, k) in t.variables.iter().zip(&f.kind) {
+                    if let Some(k) = *k {
                         held.push((k, v.name.clone()));
                         idents.push(Ident {
                             index: it.index,
@@ -339,7 +341,7 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
                     );
                 }
                 let Some(v) = it.variable() else { continue };
-                let Some(k) = classify(v, t) else { continue };
+                let Some(k) = kind else { continue };
                 idents.push(Ident {
                     index: it.index,
                     table: t.name.clone(),

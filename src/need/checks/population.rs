@@ -356,15 +356,15 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
     }
     for it in items {
         let Some(t) = &it.table else { continue };
-        let mut texts = vec![t.title.clone(), t.produit.clone()];
-        if let Some(b) = &it.base {
-            texts.push(b.name.clone());
+        let f = cx.folded(t);
+        let mut texts = vec![f.context.as_str()];
+        if let Some(i) = it.var {
+            texts.push(&f.desc[i]);
         }
-        if let Some(v) = it.variable() {
-            texts.push(v.description.clone());
-        }
+        let base = it.base.as_ref().map(|b| norm(&b.name)).unwrap_or_default();
+        texts.push(&base);
         for (ki, (_, pats)) in SENSITIVE.iter().enumerate() {
-            if texts.iter().any(|x| has_any(&norm(x), pats)) {
+            if texts.iter().any(|x| has_any(x, pats)) {
                 let what = match it.variable() {
                     Some(v) => format!("{}.{} ({})", t.name, v.name, v.description),
                     None => format!("{} ({})", t.name, t.title),

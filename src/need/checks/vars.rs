@@ -4,7 +4,7 @@
 //! of precision (`…_AMD`, `…_MOI`, `…_ANN`). For each one, the coarser variable the catalogue
 //! has beside it.
 
-use super::ctx::Ctx;
+use super::ctx::{Ctx, Folded};
 use super::text::{core_words, has_any, norm};
 use crate::cite::Lang;
 use crate::model::{Table, Variable};
@@ -122,7 +122,7 @@ pub(super) fn precision(v: &Variable, d: &str) -> Precision {
 
 /// A referential of establishments or professionals: its places and dates are theirs, not
 /// patients'.
-fn about_providers(t: &Table) -> bool {
+pub(super) fn about_providers(t: &Table) -> bool {
     let title = norm(&t.title);
     has_any(&title, &[" referentiel"]) && has_any(&title, &[" etablissement", " professionnel"])
 }
@@ -166,20 +166,26 @@ const PROVIDER_WORDS: &[&str] = &[
 ];
 
 /// What kind of potential identifier `v` of table `t` is, if any.
+#[cfg(test)]
 pub(super) fn classify(v: &Variable, t: &Table) -> Option<Kind> {
+    classify_folded(v, &norm(&v.description), about_providers(t))
+}
+
+/// [`classify`] with the description already folded (`d`) and whether the table is a
+/// referential of providers.
+pub(super) fn classify_folded(v: &Variable, d: &str, providers: bool) -> Option<Kind> {
     let ty = v.r#type.to_ascii_lowercase();
     if ty == "boolean" {
         return None;
     }
-    let d = norm(&v.description);
     // Quality controls of a field ("code retour contrôle date de naissance") hold no value of it.
-    if has_any(&d, &[" code retour", " controle ", " coherence "]) {
+    if has_any(d, &[" code retour", " controle ", " coherence "]) {
         return None;
     }
     let is_date = ty == "date" || ty == "datetime";
-    let p = precision(v, &d);
-    if has_any(&d, &[" finess"]) {
-        return (!is_date && !has_any(&d, &[" sans autorisation", " indicateur"]))
+    let p = precision(v, d);
+    if has_any(d, &[" finess"]) {
+        return (!is_date && !has_any(d, &[" sans autorisation", " indicateur"]))
             .then_some(Kind::Establishment);
     }
     if has_any(
@@ -222,7 +228,7 @@ pub(super) fn classify(v: &Variable, t: &Table) -> Option<Kind> {
     ) {
         return Some(Kind::Professional);
     }
-    if has_any(&d, &[" naissance "]) {
+    if has_any(d, &[" naissance "]) {
         let other = has_any(
             &d,
             &[
@@ -238,24 +244,24 @@ pub(super) fn classify(v: &Variable, t: &Table) -> Option<Kind> {
         return (!other && matches!(p, Precision::Day | Precision::Month))
             .then_some(Kind::BirthMonth);
     }
-    if has_any(&d, &[" deces "]) {
-        if has_any(&d, &[" commune"]) {
+    if has_any(d, &[" deces "]) {
+        if has_any(d, &[" commune"]) {
             return Some(Kind::DeathCommune);
         }
         return (is_date && p == Precision::Day).then_some(Kind::DeathDate);
     }
-    if about_providers(t) {
+    if providers {
         return None;
     }
     if has_any(
         &d,
         &[" commune", " code postal", " code geographique", " iris "],
-    ) && !has_any(&d, PROVIDER_WORDS)
-        && !has_any(&d, &[" prof"])
+    ) && !has_any(d, PROVIDER_WORDS)
+        && !has_any(d, &[" prof"])
     {
         return Some(Kind::ResidenceCommune);
     }
-    if is_date && p == Precision::Day && !has_any(&d, ADMINISTRATIVE) {
+    if is_date && p == Precision::Day && !has_any(d, ADMINISTRATIVE) {
         return Some(Kind::CareDate);
     }
     None
@@ -270,8 +276,8 @@ pub(super) struct Alternative {
 }
 
 /// How well `c` stands in for `v` of kind `k` (0: not at all). Both descriptions folded.
-fn score(k: Kind, v: &Variable, d: &str, c: &Variable, dc: &str, t: &Table) -> u32 {
-    if c.name == v.name || classify(c, t).is_some() {
+fn score(k: Kind, v: &Variable, d: &str, c: &Variable, dc: &str, ck: Option<Kind>) -> u32 {
+    if c.name == v.name || ck.is_some() {
         return 0;
     }
     let pc = precision(c, dc);
@@ -378,12 +384,13 @@ pub(super) fn alternatives(
     t: &Rc<Table>,
 ) -> Result<Vec<Alternative>> {
     let d = norm(&v.description);
-    let best = |t: &Table| -> Vec<(u32, Alternative)> {
+    let best = |t: &Table, f: &Folded| -> Vec<(u32, Alternative)> {
         let mut found: Vec<(u32, Alternative)> = t
             .variables
             .iter()
-            .filter_map(|c| {
-                let s = score(k, v, &d, c, &norm(&c.description), t);
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let s = score(k, v, &d, c, &f.desc[i], f.kind[i]);
                 (s > 0).then(|| {
                     (
                         s,
@@ -399,7 +406,8 @@ pub(super) fn alternatives(
         found.sort_by_key(|f| std::cmp::Reverse(f.0));
         found
     };
-    let mut found = best(t);
+    let f = cx.folded(t);
+    let mut found = best(t, &f);
     // A professional's stand-in must describe the same professional: only its own table does.
     if found.is_empty() && k != Kind::Professional {
         // Linked tables, those it points to first (a detail table's person or stay).
@@ -410,7 +418,8 @@ pub(super) fn alternatives(
                 continue;
             }
             if let Some(lt) = cx.table(&j.table)? {
-                found.extend(best(&lt));
+                let lf = cx.folded(&lt);
+                found.extend(best(&lt, &lf));
             }
         }
         found.sort_by_key(|f| std::cmp::Reverse(f.0));
@@ -579,7 +588,16 @@ mod tests {
         };
         let v = &t.variables[1];
         let d = norm(&v.description);
-        let s = |c: &Variable| score(Kind::CareDate, v, &d, c, &norm(&c.description), &t);
+        let s = |c: &Variable| {
+            score(
+                Kind::CareDate,
+                v,
+                &d,
+                c,
+                &norm(&c.description),
+                classify(c, &t),
+            )
+        };
         assert!(s(&t.variables[3]) > s(&t.variables[2]));
         assert_eq!(s(&t.variables[0]), 0);
     }
