@@ -14,6 +14,8 @@
 //! To time another need-statement feature (exports…), add a function beside [`checks`] that
 //! takes the [`Setup`] and appends its section to the report, and call it from [`run`].
 
+// Shared with the other bench binaries; this one uses part of it.
+#[allow(dead_code)]
 mod common;
 
 use hublot::cite::Lang;

@@ -189,7 +189,7 @@ pub(super) fn classify_folded(v: &Variable, d: &str, providers: bool) -> Option<
             .then_some(Kind::Establishment);
     }
     if has_any(
-        &d,
+        d,
         &[
             " n ",
             " numero",
@@ -200,7 +200,7 @@ pub(super) fn classify_folded(v: &Variable, d: &str, providers: bool) -> Option<
             " nom ",
         ],
     ) && has_any(
-        &d,
+        d,
         &[
             " professionnel",
             " p s ",
@@ -214,7 +214,7 @@ pub(super) fn classify_folded(v: &Variable, d: &str, providers: bool) -> Option<
             " conducteur",
         ],
     ) && !has_any(
-        &d,
+        d,
         &[
             " specialite",
             " nature",
@@ -230,7 +230,7 @@ pub(super) fn classify_folded(v: &Variable, d: &str, providers: bool) -> Option<
     }
     if has_any(d, &[" naissance "]) {
         let other = has_any(
-            &d,
+            d,
             &[
                 " rang ",
                 " poids ",
@@ -254,7 +254,7 @@ pub(super) fn classify_folded(v: &Variable, d: &str, providers: bool) -> Option<
         return None;
     }
     if has_any(
-        &d,
+        d,
         &[" commune", " code postal", " code geographique", " iris "],
     ) && !has_any(d, PROVIDER_WORDS)
         && !has_any(d, &[" prof"])
