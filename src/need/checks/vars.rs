@@ -202,7 +202,9 @@ pub(super) fn classify_folded(v: &Variable, d: &str, providers: bool) -> Option<
     ) && has_any(
         d,
         &[
-            " professionnel",
+            // Whole words: `maladies professionnelles` are not people.
+            " professionnel ",
+            " professionnels ",
             " p s ",
             " ps ",
             " prescripteur",
@@ -347,7 +349,10 @@ fn score(k: Kind, v: &Variable, d: &str, c: &Variable, dc: &str, ck: Option<Kind
             s
         }
         Kind::Professional => {
-            if role(&[" specialite"]) {
+            // The professional's own traits, not dates of them nor their establishment's.
+            if has_any(dc, &[" date ", " etablissement", " etab "]) {
+                0
+            } else if role(&[" specialite"]) {
                 3
             } else if role(&[" departement"]) {
                 2
@@ -531,6 +536,15 @@ mod tests {
                 "string",
                 "default",
                 "Code commune adr. prof du P.S."
+            )),
+            None
+        );
+        assert_eq!(
+            k(var(
+                "X13",
+                "string",
+                "default",
+                "Numéro de tableau des maladies professionnelles (MP)"
             )),
             None
         );
