@@ -387,8 +387,10 @@ pub(super) fn check(doc: &NeedStatement, items: &[Item], cx: &mut Ctx) -> Result
                 } else {
                     tr!(
                         lang,
-                        "{vn} ({desc}) est {what} ({label}) demandé sans justification.",
-                        "{vn} ({desc}) is {what} ({label}) asked for without a justification."
+                        "{vn} ({desc}) est {what} ({label}) demandé sans justification qui \
+                         en explique la précision.",
+                        "{vn} ({desc}) is {what} ({label}) asked for without a justification \
+                         of that precision."
                     )
                 };
                 let fix = if alts.is_empty() {
