@@ -77,6 +77,86 @@ pub async fn call(
     .map_err(|e| ErrorBody::new(500, e.to_string()))?
 }
 
+/// Where `save` put a file.
+#[derive(serde::Serialize)]
+pub struct Saved {
+    /// The file written.
+    pub path: String,
+    /// Its size.
+    pub bytes: usize,
+}
+
+/// Runs an operation that answers a file (`need.export`) and writes the file into the user's
+/// Downloads folder, as a browser would for `hublot serve`: a webview cannot save what it
+/// fetches. The name is the operation's; an existing file is never replaced (`name (2).pdf`).
+#[tauri::command]
+pub async fn save(
+    app: tauri::AppHandle,
+    core: tauri::State<'_, Core>,
+    op: String,
+    args: Option<Value>,
+) -> Result<Saved, ErrorBody> {
+    use tauri::Manager;
+    let core = core.inner().clone();
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| ErrorBody::new(500, format!("no Downloads folder: {e}")))?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let answer = core
+            .get()?
+            .call_as(Caller::Local, &op, Input::Json(args.unwrap_or(Value::Null)))
+            .map_err(|e| e.body())?;
+        let Answer::File(d) = answer else {
+            return Err(ErrorBody::new(
+                400,
+                format!("`{op}` does not answer a file"),
+            ));
+        };
+        let path = free_name(&dir, &d.filename);
+        write_new(&path, &d.bytes)
+            .map_err(|e| ErrorBody::new(500, format!("{}: {e}", path.display())))?;
+        Ok(Saved {
+            path: path.display().to_string(),
+            bytes: d.bytes.len(),
+        })
+    })
+    .await
+    .map_err(|e| ErrorBody::new(500, e.to_string()))?
+}
+
+/// `dir/name`, or `dir/stem (2).ext`… for the first name not taken. The name comes from the
+/// core (made of letters, digits and dashes); only its last component is used all the same.
+fn free_name(dir: &std::path::Path, name: &str) -> PathBuf {
+    let name = std::path::Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "hublot-export".into());
+    let p = dir.join(&name);
+    if !p.exists() {
+        return p;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s.to_string(), format!(".{e}")),
+        None => (name.clone(), String::new()),
+    };
+    (2..)
+        .map(|i| dir.join(format!("{stem} ({i}){ext}")))
+        .find(|p| !p.exists())
+        .expect("a free name")
+}
+
+/// Writes beside, then renames: an interrupted save never leaves half a file under the name.
+fn write_new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d)?;
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +168,19 @@ mod tests {
         assert_eq!(a(&["-x", "--data-dir=/e"]), Some(PathBuf::from("/e")));
         assert_eq!(a(&["--data-dir"]), None);
         assert_eq!(a(&[]), None);
+    }
+
+    #[test]
+    fn a_saved_file_never_replaces_another() {
+        let d = tempfile::tempdir().unwrap();
+        let first = free_name(d.path(), "besoin.pdf");
+        assert_eq!(first, d.path().join("besoin.pdf"));
+        write_new(&first, b"1").unwrap();
+        let second = free_name(d.path(), "besoin.pdf");
+        assert_eq!(second, d.path().join("besoin (2).pdf"));
+        write_new(&second, b"2").unwrap();
+        assert_eq!(std::fs::read(&first).unwrap(), b"1");
+        // A name with directories keeps only its last component.
+        assert_eq!(free_name(d.path(), "../../etc/x.md"), d.path().join("x.md"));
     }
 }

@@ -1,6 +1,7 @@
 //! Hublot's desktop shell. It only adapts the core: one Tauri command, `call`, forwards an
 //! operation name and its JSON arguments to [`hublot::Hublot::call`], exactly as `hublot serve`
-//! forwards `/api/<op>`. What is specific to a desktop window lives in small modules:
+//! forwards `/api/<op>`; `save` does the same for an operation answering a file and puts the
+//! file in the Downloads folder, where a browser would. What is specific to a desktop window lives in small modules:
 //! opening the data directory in the background ([`core`]) and keeping the webview on the app's
 //! own pages ([`links`]).
 
@@ -18,7 +19,7 @@ fn main() {
         // Saves the window's size and position on exit and restores them at the next start.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(core)
-        .invoke_handler(tauri::generate_handler![core::call])
+        .invoke_handler(tauri::generate_handler![core::call, core::save])
         .setup(|app| {
             let config = app
                 .config()

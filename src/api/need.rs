@@ -686,7 +686,7 @@ impl Hublot {
             self.user.lock().expect("lock").need_save_version(
                 r.id,
                 &need::to_json(&frozen),
-                format!("{} {note}", r.status.name()).trim(),
+                &note,
                 &at,
             )?
         };

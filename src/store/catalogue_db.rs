@@ -634,6 +634,47 @@ impl CatalogueDb {
             .map_err(sql(&self.path))
     }
 
+    /// How many codes of a code list start with `prefix` (case-sensitive, as stored), and the
+    /// first `limit` of them in code order. A range on the `(nomenclature, code)` index, not a
+    /// `LIKE`, which SQLite cannot serve from that index.
+    pub fn codes_with_prefix(
+        &self,
+        nomenclature: &str,
+        prefix: &str,
+        limit: u64,
+    ) -> Result<(u64, Vec<Code>)> {
+        // Every stored code starting with `prefix` sorts between it and it followed by the
+        // highest character (codes compare as UTF-8 bytes).
+        let upper = format!("{prefix}\u{10FFFF}");
+        let total: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM codes WHERE nomenclature=?1 AND code>=?2 AND code<?3",
+            )
+            .and_then(|mut st| st.query_row(params![nomenclature, prefix, upper], |r| r.get(0)))
+            .map_err(sql(&self.path))?;
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT code, label, vals FROM codes WHERE nomenclature=?1 AND code>=?2 AND code<?3
+                 ORDER BY code LIMIT ?4",
+            )
+            .map_err(sql(&self.path))?;
+        let rows = st
+            .query_map(params![nomenclature, prefix, upper, limit as i64], |r| {
+                Ok(Code {
+                    code: r.get(0)?,
+                    label: r.get(1)?,
+                    values: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+                })
+            })
+            .map_err(sql(&self.path))?;
+        let rows = rows
+            .collect::<rusqlite::Result<_>>()
+            .map_err(sql(&self.path))?;
+        Ok((total as u64, rows))
+    }
+
     /// One documentation page.
     pub fn doc(&self, path: &str) -> Result<Option<DocPage>> {
         self.conn
