@@ -410,6 +410,7 @@ export const fr = {
   'need.export.md': 'Markdown',
   'need.export.csv': 'CSV',
   'need.export.json': 'JSON',
+  'need.export.saved': 'Fichier enregistré : {path}',
 
   'need.checks': 'Vérifications',
   'need.checks.errors.one': '{n} erreur',
@@ -962,6 +963,7 @@ export const en: Record<MessageKey, string> = {
   'need.export.md': 'Markdown',
   'need.export.csv': 'CSV',
   'need.export.json': 'JSON',
+  'need.export.saved': 'File saved: {path}',
 
   'need.checks': 'Checks',
   'need.checks.errors.one': '{n} error',

@@ -8,7 +8,6 @@ import type {
   CheckReport,
   Criterion,
   DataItem,
-  Download,
   Finding,
   NeedAdded,
   NeedStatement,
@@ -147,40 +146,46 @@ export function exportName(doc: NeedStatement, id: number, format: ExportFormat)
 /** Reads a JSON file chosen by the user, bounded like the core bounds a document. */
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
-/** The bytes of a file answered through `call` (a `Download`: base64). */
-function downloadBlob(d: Download): Blob {
-  const bin = atob(d.bytes);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Blob([bytes], { type: d.media_type });
+type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+
+/** The desktop app's `invoke` (as client.ts finds it). */
+function tauriInvoke(): Invoke | null {
+  const w = globalThis as unknown as { __TAURI_INTERNALS__?: { invoke?: Invoke } };
+  const inv = w.__TAURI_INTERNALS__?.invoke;
+  return typeof inv === 'function' ? inv.bind(w.__TAURI_INTERNALS__) : null;
 }
 
 /** Saves an export as a file. Over HTTP it is fetched first, so that an error is shown as a
- * sentence instead of being saved as the file; in the desktop app it comes through `call`. */
-export async function downloadExport(id: number, format: ExportFormat, name: string): Promise<void> {
-  let blob: Blob;
-  if (api.transport.kind === 'http') {
-    const res = await fetch(exportUrl(id, format));
-    if (!res.ok) {
-      let text = `${res.status} ${res.statusText}`;
-      try {
-        const body = await res.json();
-        if (body && typeof body.error === 'string') text = body.error;
-      } catch {
-        /* not JSON: the status says it */
-      }
-      throw new Error(text);
+ * sentence instead of being saved as the file; in the desktop app, whose webview cannot save
+ * what it fetches, the shell's `save` command writes it into the Downloads folder. Answers the
+ * path written (desktop) or null (the browser saves it). */
+export async function downloadExport(id: number, format: ExportFormat, name: string): Promise<string | null> {
+  const invoke = api.transport.kind === 'tauri' ? tauriInvoke() : null;
+  if (invoke) {
+    try {
+      const r = (await invoke('save', { op: 'need.export', args: { id, format } })) as { path: string };
+      return r.path;
+    } catch (e) {
+      const o = e as { error?: unknown };
+      throw new Error(o && typeof o === 'object' && 'error' in o ? String(o.error) : String(e));
     }
-    blob = await res.blob();
-    // The server names the file (acronym or title, made safe): its name wins.
-    const cd = res.headers.get('content-disposition') ?? '';
-    const m = /filename\*=UTF-8''([^;]+)|filename="([^"]+)"/i.exec(cd);
-    if (m) name = m[1] ? decodeURIComponent(m[1]) : m[2];
-  } else {
-    const d = (await api.transport.call('need.export', { id, format })) as Download;
-    blob = downloadBlob(d);
-    name = d.filename || name;
   }
+  const res = await fetch(exportUrl(id, format));
+  if (!res.ok) {
+    let text = `${res.status} ${res.statusText}`;
+    try {
+      const body = await res.json();
+      if (body && typeof body.error === 'string') text = body.error;
+    } catch {
+      /* not JSON: the status says it */
+    }
+    throw new Error(text);
+  }
+  const blob = await res.blob();
+  // The server names the file (acronym or title, made safe): its name wins.
+  const cd = res.headers.get('content-disposition') ?? '';
+  const m = /filename\*=UTF-8''([^;]+)|filename="([^"]+)"/i.exec(cd);
+  if (m) name = m[1] ? decodeURIComponent(m[1]) : m[2];
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -190,4 +195,5 @@ export async function downloadExport(id: number, format: ExportFormat, name: str
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return null;
 }
