@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { WebDriver } from './webdriver.mjs';
 import { shotPath } from '../harness.mjs';
@@ -158,4 +158,20 @@ test('the editor shows the item and its keys, saves a justification, and the che
     `the panel shows the ${report.findings.length} findings of need.check`,
   );
   await shot('desktop-need-03-editor');
+});
+
+test('export JSON from the window: the shell saves it in the Downloads folder and says where', async () => {
+  await wd.click(await wd.find('[data-testid=need-export-json]'));
+  const note = await wd.waitFor('[data-testid=need-saved-to]');
+  const text = await wd.text(note);
+  const path = /: (.+\.json)$/.exec(text)?.[1];
+  assert.ok(path, `the page says where the file went: ${text}`);
+  assert.ok(existsSync(path), `${path} exists`);
+  try {
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(doc.format, 'hublot.need-statement');
+    assert.equal(doc.project.title, TITLE);
+  } finally {
+    rmSync(path, { force: true });
+  }
 });
