@@ -186,6 +186,15 @@ test('choose the route and write the purpose; the route guidance shows', async (
   }
 });
 
+test('the editor, for the docs: the project, the status bar and the checks', async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await panelMatchesApi();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(REPO, 'docs/screenshots/need-editor.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
 test('save a version, change something, and the diff shows it', async () => {
   await page.click('[data-testid=need-save-version]');
   await page.locator('[data-testid=need-version-note]').fill('Première version pour relecture');
@@ -222,6 +231,7 @@ test('status: mark it ready with a note (or read why not)', async () => {
     assert.ok(shown.includes(report.findings.find((f) => f.severity === 'error').message), shown);
     assert.equal((await apiGet('need.get', { id: needId })).document.status.length, 0);
     console.log(`NOTE ready refused: ${report.errors} check error(s)`);
+    await page.getByRole('button', { name: 'Annuler' }).first().click();
   } else {
     await page.waitForFunction(() => document.querySelector('[data-testid=need-status]')?.className.includes('st-ready'));
     const view = await apiGet('need.get', { id: needId });
@@ -239,13 +249,12 @@ test('status: mark it ready with a note (or read why not)', async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('need-03-editor');
-  // For the docs: the data, with the status bar and the checks that stay in view.
+  // The data, with the status bar and the checks that stay in view.
   await page.evaluate(() => {
     const el = document.querySelector('[data-field=data]');
     window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 134);
   });
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: join(REPO, 'docs/screenshots/need-editor.png') });
+  await shot('need-03b-data');
   await shot('need-04-editor-full', { fullPage: true });
 });
 
