@@ -308,8 +308,9 @@ fn json_export_imports_back_byte_for_byte() {
                 document: bad.into(),
                 name: Some("mauvais.json".into()),
             })
-            .unwrap_err()
-            .to_string();
+            .unwrap_err();
+        assert_eq!(e.body().status, 400, "{e}");
+        let e = e.to_string();
         assert!(
             e.contains("mauvais.json") && e.contains(says),
             "{says}: {e}"

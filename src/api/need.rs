@@ -809,7 +809,12 @@ impl Hublot {
     /// `need.import`: a need statement from its exported JSON, as a new statement.
     pub fn need_import(&self, r: &NeedImport) -> Result<NeedView> {
         let name = r.name.as_deref().unwrap_or("need statement");
-        let doc = need::parse(&r.document, name)?;
+        // The text is the caller's: a file that is not a statement is a bad request (400), with
+        // the file, line and field, not a failure of this machine.
+        let doc = need::parse(&r.document, name).map_err(|e| match e {
+            Error::Json { .. } | Error::Field { .. } => Error::Invalid(e.to_string()),
+            other => other,
+        })?;
         let id = self.user.lock().expect("lock").need_create(
             &doc.project.title,
             &need::to_json(&doc),
