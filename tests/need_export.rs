@@ -98,7 +98,12 @@ fn pdf_holds_every_variable_and_justification_as_written() {
     let pdf = export(&f.input(), ExportFormat::Pdf).unwrap();
     let text = pdf_text(&pdf);
     assert_holds_items(&f, &text, "PDF");
-    for heading in ["Expression de besoin", "Données demandées", "Bibliographie", "Contrôles"] {
+    for heading in [
+        "Expression de besoin",
+        "Données demandées",
+        "Bibliographie",
+        "Contrôles",
+    ] {
         assert!(text.contains(heading), "PDF: no French heading {heading:?}");
     }
     // Typst markup in a justification is printed, not run: the page keeps its width and the
@@ -110,8 +115,16 @@ fn pdf_holds_every_variable_and_justification_as_written() {
 fn pdf_in_english_has_english_headings() {
     let f = Fixture::new(8, Lang::En);
     let text = pdf_text(&export(&f.input(), ExportFormat::Pdf).unwrap());
-    for heading in ["Need statement", "Data requested", "Project summary", "Checks"] {
-        assert!(text.contains(heading), "PDF: no English heading {heading:?}");
+    for heading in [
+        "Need statement",
+        "Data requested",
+        "Project summary",
+        "Checks",
+    ] {
+        assert!(
+            text.contains(heading),
+            "PDF: no English heading {heading:?}"
+        );
     }
     assert!(!text.contains("Données demandées"));
 }
@@ -141,10 +154,16 @@ fn markdown_reads_back_as_the_same_text() {
     // Every hostile string is text: no emphasis, heading, link or HTML made of it.
     for s in HOSTILE {
         for line in s.lines() {
-            assert!(text.contains(line), "Markdown: {line:?} not read back as written");
+            assert!(
+                text.contains(line),
+                "Markdown: {line:?} not read back as written"
+            );
         }
     }
-    assert!(!md.contains("<script>"), "Markdown: raw HTML from user text");
+    assert!(
+        !md.contains("<script>"),
+        "Markdown: raw HTML from user text"
+    );
     assert!(md.starts_with("# Parcours de soins après infarctus\n"));
     assert!(md.contains("## Données demandées"));
     let en = Fixture::new(8, Lang::En);
@@ -157,7 +176,10 @@ fn csv_has_one_row_per_item_and_no_formula() {
     for lang in [Lang::Fr, Lang::En] {
         let f = Fixture::new(60, lang);
         let bytes = export(&f.input(), ExportFormat::Csv).unwrap();
-        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "CSV: no UTF-8 byte-order mark");
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "CSV: no UTF-8 byte-order mark"
+        );
         let delimiter = if lang == Lang::Fr { b';' } else { b',' };
         let mut r = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -172,7 +194,10 @@ fn csv_has_one_row_per_item_and_no_formula() {
             assert_eq!(&row[2], item.variable.as_deref().unwrap_or(""));
             assert_eq!(
                 &row[3],
-                f.labels.get(&item.reference()).map(String::as_str).unwrap_or("")
+                f.labels
+                    .get(&item.reference())
+                    .map(String::as_str)
+                    .unwrap_or("")
             );
             let why = &row[4];
             if item.why.starts_with(['=', '+', '-', '@']) {

@@ -38,7 +38,11 @@ pub struct Fixture {
 fn corpus_variables(n: usize) -> Option<Vec<(String, String, String, String)>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/schema-snds/schemas");
     let mut out = Vec::new();
-    for (dir, base) in [("DCIR", "dcir"), ("BENEFICIAIRE", "beneficiaire"), ("PMSI/PMSI MCO", "pmsi-mco")] {
+    for (dir, base) in [
+        ("DCIR", "dcir"),
+        ("BENEFICIAIRE", "beneficiaire"),
+        ("PMSI/PMSI MCO", "pmsi-mco"),
+    ] {
         let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
             .ok()?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -47,7 +51,8 @@ fn corpus_variables(n: usize) -> Option<Vec<(String, String, String, String)>> {
         files.sort();
         for f in files {
             let table = f.file_stem()?.to_string_lossy().to_string();
-            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&f).ok()?).ok()?;
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&f).ok()?).ok()?;
             for field in v["fields"].as_array()?.iter().take(12) {
                 let name = field["name"].as_str()?.to_string();
                 let desc = field["description"].as_str().unwrap_or("").to_string();
@@ -63,16 +68,56 @@ fn corpus_variables(n: usize) -> Option<Vec<(String, String, String, String)>> {
 
 /// Real names, for when the corpus is missing.
 const BUILT_IN: &[(&str, &str, &str, &str)] = &[
-    ("dcir", "ER_PRS_F", "BEN_NIR_PSA", "Identifiant anonyme du patient dans le SNIIRAM"),
-    ("dcir", "ER_PRS_F", "BEN_RNG_GEM", "Rang de naissance du bénéficiaire"),
-    ("dcir", "ER_PRS_F", "BEN_AMA_COD", "Age du bénéficiaire en mois ou années"),
+    (
+        "dcir",
+        "ER_PRS_F",
+        "BEN_NIR_PSA",
+        "Identifiant anonyme du patient dans le SNIIRAM",
+    ),
+    (
+        "dcir",
+        "ER_PRS_F",
+        "BEN_RNG_GEM",
+        "Rang de naissance du bénéficiaire",
+    ),
+    (
+        "dcir",
+        "ER_PRS_F",
+        "BEN_AMA_COD",
+        "Age du bénéficiaire en mois ou années",
+    ),
     ("dcir", "ER_PRS_F", "BEN_SEX_COD", "Sexe du bénéficiaire"),
-    ("dcir", "ER_PRS_F", "EXE_SOI_DTD", "Date de début d'exécution des soins"),
-    ("dcir", "ER_PRS_F", "PRS_NAT_REF", "Nature de prestation de référence"),
-    ("dcir", "ER_PHA_F", "PHA_PRS_C13", "Code CIP de la pharmacie (13 caractères)"),
+    (
+        "dcir",
+        "ER_PRS_F",
+        "EXE_SOI_DTD",
+        "Date de début d'exécution des soins",
+    ),
+    (
+        "dcir",
+        "ER_PRS_F",
+        "PRS_NAT_REF",
+        "Nature de prestation de référence",
+    ),
+    (
+        "dcir",
+        "ER_PHA_F",
+        "PHA_PRS_C13",
+        "Code CIP de la pharmacie (13 caractères)",
+    ),
     ("dcir", "ER_PHA_F", "PHA_ACT_QSN", "Quantité affinée signée"),
-    ("beneficiaire", "IR_BEN_R", "BEN_NAI_ANN", "Année de naissance"),
-    ("beneficiaire", "IR_BEN_R", "BEN_RES_DPT", "Département de résidence"),
+    (
+        "beneficiaire",
+        "IR_BEN_R",
+        "BEN_NAI_ANN",
+        "Année de naissance",
+    ),
+    (
+        "beneficiaire",
+        "IR_BEN_R",
+        "BEN_RES_DPT",
+        "Département de résidence",
+    ),
     ("pmsi-mco", "T_MCOaaB", "DGN_PAL", "Diagnostic principal"),
     ("pmsi-mco", "T_MCOaaD", "ASS_DGN", "Diagnostic associé"),
 ];
@@ -92,7 +137,9 @@ impl Fixture {
                 (
                     BUILT_IN
                         .iter()
-                        .map(|(b, t, v, d)| (b.to_string(), t.to_string(), v.to_string(), d.to_string()))
+                        .map(|(b, t, v, d)| {
+                            (b.to_string(), t.to_string(), v.to_string(), d.to_string())
+                        })
                         .collect(),
                     false,
                 )
@@ -124,7 +171,9 @@ impl Fixture {
                 key: var == "BEN_NIR_PSA" || var == "BEN_RNG_GEM",
             });
             labels.insert(format!("variable/{table}/{var}"), desc.clone());
-            labels.entry(format!("base/{base}")).or_insert_with(|| base.to_uppercase());
+            labels
+                .entry(format!("base/{base}"))
+                .or_insert_with(|| base.to_uppercase());
         }
         doc.data.push(DataItem {
             base: "dcir".into(),

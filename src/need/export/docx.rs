@@ -59,7 +59,9 @@ fn mono(s: &str) -> Run {
 }
 
 fn cell(p: Paragraph, width: usize) -> TableCell {
-    TableCell::new().add_paragraph(p).width(width, WidthType::Dxa)
+    TableCell::new()
+        .add_paragraph(p)
+        .width(width, WidthType::Dxa)
 }
 
 fn header_row(names: &[&str], widths: &[usize]) -> TableRow {
@@ -80,8 +82,13 @@ fn table(widths: &[usize], head: &[&str], rows: Vec<Vec<Paragraph>>) -> Table {
     let mut all = vec![header_row(head, widths)];
     for r in rows {
         all.push(
-            TableRow::new(r.into_iter().zip(widths).map(|(p, w)| cell(p, *w)).collect())
-                .cant_split(),
+            TableRow::new(
+                r.into_iter()
+                    .zip(widths)
+                    .map(|(p, w)| cell(p, *w))
+                    .collect(),
+            )
+            .cant_split(),
         );
     }
     Table::new(all)
@@ -235,9 +242,7 @@ pub(crate) fn write(v: &View, origin: &str) -> Result<Vec<u8>> {
 
     d = d.add_paragraph(heading(1, t.data));
     if v.bases.is_empty() {
-        d = d.add_paragraph(
-            Paragraph::new().add_run(Run::new().add_text(t.no_data).italic()),
-        );
+        d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t.no_data).italic()));
     }
     for b in &v.bases {
         let mut h = Paragraph::new()
@@ -383,9 +388,7 @@ pub(crate) fn write(v: &View, origin: &str) -> Result<Vec<u8>> {
         .add_paragraph(heading(1, t.checks))
         .add_paragraph(para(&v.check_counts));
     if v.findings.is_empty() {
-        d = d.add_paragraph(
-            Paragraph::new().add_run(Run::new().add_text(t.no_findings).italic()),
-        );
+        d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_text(t.no_findings).italic()));
     } else {
         let rows = v
             .findings
@@ -397,8 +400,7 @@ pub(crate) fn write(v: &View, origin: &str) -> Result<Vec<u8>> {
                     _ => "555555",
                 };
                 vec![
-                    Paragraph::new()
-                        .add_run(Run::new().add_text(f.severity).bold().color(colour)),
+                    Paragraph::new().add_run(Run::new().add_text(f.severity).bold().color(colour)),
                     Paragraph::new().add_run(mono(&f.item)),
                     para(&f.message),
                     para(&f.fix),

@@ -111,7 +111,13 @@ pub(crate) fn write(v: &View) -> String {
     let _ = writeln!(o, "- **{}**{}{}", t.route, sep(v), escape(&v.route));
     let _ = writeln!(o, "- **{}**{}{}", t.status, sep(v), escape(&v.status));
     let _ = writeln!(o, "- **{}**{}{}", t.version, sep(v), escape(&v.version));
-    let _ = writeln!(o, "- **{}**{}{}\n", t.generated, sep(v), escape(&v.generated));
+    let _ = writeln!(
+        o,
+        "- **{}**{}{}\n",
+        t.generated,
+        sep(v),
+        escape(&v.generated)
+    );
 
     let _ = writeln!(o, "## {}\n", t.summary);
     fields(&mut o, &v.summary, v);
@@ -153,7 +159,11 @@ pub(crate) fn write(v: &View) -> String {
                         code(&r.variable),
                         cell(&r.label),
                         cell(&r.why),
-                        if r.key { t.key_mark.to_string() } else { String::new() },
+                        if r.key {
+                            t.key_mark.to_string()
+                        } else {
+                            String::new()
+                        },
                     ]
                 }),
             );
@@ -166,7 +176,12 @@ pub(crate) fn write(v: &View) -> String {
     let _ = writeln!(o, "## {}\n", t.period);
     fields(&mut o, &v.period, v);
 
-    let _ = writeln!(o, "## {}\n\n{}\n", t.population, or_missing(&v.population, v));
+    let _ = writeln!(
+        o,
+        "## {}\n\n{}\n",
+        t.population,
+        or_missing(&v.population, v)
+    );
     if !v.criteria.is_empty() {
         let _ = writeln!(o, "### {}\n", t.criteria);
         table(

@@ -108,12 +108,9 @@ pub(crate) fn write(view: &View, origin: &str) -> Result<Vec<u8>> {
         ))
     };
     let result = typst::compile(&world).output;
-    let pdf = result
-        .map_err(|e| failed("typeset", &e))
-        .and_then(|doc| {
-            typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
-                .map_err(|e| failed("written", &e))
-        });
+    let pdf = result.map_err(|e| failed("typeset", &e)).and_then(|doc| {
+        typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| failed("written", &e))
+    });
     // typst memoises across compilations; in a long-running server the cache would otherwise
     // grow with every export. Entries unused for a few compilations go.
     typst::comemo::evict(4);

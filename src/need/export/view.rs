@@ -236,9 +236,7 @@ pub(crate) fn route_name(route: Route, lang: Lang) -> &'static str {
         (Route::Mr007, Lang::Fr) => {
             "MR-007 — Base principale du SNDS, recherches n'impliquant pas la personne humaine"
         }
-        (Route::Mr007, Lang::En) => {
-            "MR-007 — Main SNDS base, research not involving people"
-        }
+        (Route::Mr007, Lang::En) => "MR-007 — Main SNDS base, research not involving people",
         (Route::Mr008, Lang::Fr) => {
             "MR-008 — Base principale du SNDS, par les organismes de santé publique et les \
              équipes de recherche"
