@@ -96,6 +96,15 @@ fn md_text(md: &str) -> (String, bool) {
 fn pdf_holds_every_variable_and_justification_as_written() {
     let f = Fixture::new(60, Lang::Fr);
     let pdf = export(&f.input(), ExportFormat::Pdf).unwrap();
+    // To look at the exports: HUBLOT_EXPORT_DIR=/tmp/x cargo test --test need_export.
+    if let Some(dir) = std::env::var_os("HUBLOT_EXPORT_DIR") {
+        let dir = std::path::Path::new(&dir);
+        std::fs::write(dir.join("statement.pdf"), &pdf).unwrap();
+        for format in [ExportFormat::Docx, ExportFormat::Md, ExportFormat::Csv] {
+            let out = export(&f.input(), format).unwrap();
+            std::fs::write(dir.join(format!("statement.{}", format.extension())), out).unwrap();
+        }
+    }
     let text = pdf_text(&pdf);
     assert_holds_items(&f, &text, "PDF");
     for heading in [
