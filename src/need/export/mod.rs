@@ -1,9 +1,15 @@
 //! Exports of a need statement: PDF, DOCX, Markdown, CSV (one row per variable) and JSON (the
 //! canonical document, lossless).
 
+mod csv;
+mod docx;
+mod md;
+mod pdf;
+mod view;
+
 use super::checks::CheckReport;
 use super::NeedStatement;
-use crate::{Error, Result};
+use crate::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -71,13 +77,15 @@ pub struct ExportInput<'a> {
     pub generated: &'a str,
 }
 
-/// Writes `input` in `format`.
+/// Writes `input` in `format`. Headings and labels are in the statement's language
+/// (`doc.lang`); the user's text is written as given, never read as markup.
 pub fn export(input: &ExportInput, format: ExportFormat) -> Result<Vec<u8>> {
+    let origin = format!("need {}", input.id);
     match format {
         ExportFormat::Json => Ok(super::to_json(input.doc).into_bytes()),
-        other => Err(Error::Invalid(format!(
-            "export as {} is not available yet",
-            other.extension()
-        ))),
+        ExportFormat::Csv => csv::write(input, &origin),
+        ExportFormat::Md => Ok(md::write(&view::View::new(input)).into_bytes()),
+        ExportFormat::Docx => docx::write(&view::View::new(input), &origin),
+        ExportFormat::Pdf => pdf::write(&view::View::new(input), &origin),
     }
 }
