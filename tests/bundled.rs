@@ -156,3 +156,33 @@ fn cli_json_shapes() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not found: table `NOPE`"));
 }
+
+/// `hublot settings` lists the settings and sets one, including those a page may not change
+/// (the DOI resolver, the publisher key): the command line is a local front end.
+#[test]
+fn cli_settings_set_and_list() {
+    let dir = common::data_dir();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_hublot"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    run(&["settings", "cite.doi_resolver", "http://127.0.0.1:9"]);
+    assert!(run(&["settings"]).contains("cite.doi_resolver = http://127.0.0.1:9"));
+    let all: Vec<(String, String)> = serde_json::from_str(&run(&["settings", "--json"])).unwrap();
+    assert!(all.contains(&("cite.doi_resolver".into(), "http://127.0.0.1:9".into())));
+    let h = Hublot::open(Some(dir.path().into())).unwrap();
+    assert!(h
+        .settings()
+        .unwrap()
+        .contains(&("cite.doi_resolver".into(), "http://127.0.0.1:9".into())));
+}

@@ -109,6 +109,15 @@ enum Cmd {
         #[command(subcommand)]
         action: need::NeedCmd,
     },
+    /// User settings: every one, or set KEY to VALUE (`ui.lang en`, `sync.sources URL`,
+    /// `cite.doi_resolver URL`, `sync.publisher_key HEX`).
+    Settings {
+        /// The setting to change.
+        key: Option<String>,
+        /// Its new value (empty: cleared to the empty string).
+        #[arg(requires = "key")]
+        value: Option<String>,
+    },
     /// Counts of the active snapshot.
     Stats,
     /// The active snapshot: id, sources, merges, warnings. `snapshot build` publishes one.
@@ -416,6 +425,20 @@ fn run() -> anyhow::Result<()> {
             }
         }
         Cmd::Need { action } => need::run(&h, action, cli.json)?,
+        Cmd::Settings { key, value } => {
+            match (key, value) {
+                (Some(k), Some(v)) => h.set_setting(k, v)?,
+                (Some(k), None) => anyhow::bail!("give the new value of `{k}`"),
+                _ => {}
+            }
+            let all = h.settings()?;
+            if cli.json {
+                return print_json(&all);
+            }
+            for (k, v) in &all {
+                out!("{k} = {v}");
+            }
+        }
         Cmd::Stats => {
             let s = h.stats()?;
             if cli.json {

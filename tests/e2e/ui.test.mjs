@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, shotPath, watchedPage, fixtureDataDir } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, launchBrowser, shotPath, watchedPage, fixtureDataDir, HUBLOT } from './harness.mjs';
 
 let server;
 let ctx;
@@ -174,10 +175,12 @@ test('a documentation page, its table of contents and an internal link', async (
 test('switch to English and back', async () => {
   await page.goto(`${server.url}#/tables/ER_PRS_F`);
   await page.locator('[data-testid=variables]').waitFor();
-  assert.equal(await page.locator('header nav a').first().innerText(), 'Réglages');
+  assert.equal(await page.locator('[data-testid=nav-settings]').innerText(), 'Réglages');
+  assert.equal(await page.locator('[data-testid=nav-needs]').innerText(), 'Besoins');
   await page.click('header button[data-lang=en]');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
-  assert.equal(await page.locator('header nav a').first().innerText(), 'Settings');
+  assert.equal(await page.locator('[data-testid=nav-settings]').innerText(), 'Settings');
+  assert.equal(await page.locator('[data-testid=nav-needs]').innerText(), 'Need statements');
   assert.match(await page.locator('main').innerText(), /Join graph/);
   assert.equal(await page.getAttribute('#q', 'placeholder'), 'Search…');
   await shot('10-table-english');
@@ -360,13 +363,15 @@ test('a base page cites the base: style, language, copy, the missing DOI said', 
     assert.doesNotMatch(await card.innerText(), /DOI manquant/);
 
     // "Refresh from doi.org" with the resolver unreachable (a closed loopback port, never the
-    // real doi.org from a test): the catalogue's reference stays, a warning says why.
+    // real doi.org from a test): the catalogue's reference stays, a warning says why. The
+    // resolver is a setting of the command line and the app only: a page may not change it.
     const set = await fetch(`${fx.url}api/settings.set`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ key: 'cite.doi_resolver', value: 'http://127.0.0.1:9' }),
     });
-    assert.equal(set.status, 200);
+    assert.equal(set.status, 403);
+    execFileSync(HUBLOT, ['--data-dir', dir, 'settings', 'cite.doi_resolver', 'http://127.0.0.1:9']);
     await card.locator('[data-testid=cite-refresh]').click();
     await page.waitForFunction(() => /Actualisation impossible/.test(document.querySelector('[data-testid=cite-warnings]')?.textContent ?? ''));
     assert.match(await card.locator('[data-testid=cite-text]').innerText(), /https:\/\/doi\.org\/10\.5072\/rncc\.2024/);
