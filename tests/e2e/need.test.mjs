@@ -170,10 +170,12 @@ test('choose the route and write the purpose; the route guidance shows', async (
   assert.equal(view.document.route, 'authorisation');
   assert.match(view.document.project.purpose, /mortalité à un an/);
   assert.equal(view.document.project.acronym, 'MORTIDM');
-  // A finding about a field takes the caret to that field.
-  const report = await apiGet('need.check', { id: needId });
+  // A finding about a field takes the caret to that field (once the panel shows the check of
+  // the last save: an older panel is replaced under the pointer).
+  const report = await panelMatchesApi();
   const onField = report.findings.find((f) => f.item && !/^(base|table|variable)\//.test(f.item));
   if (onField) {
+    console.log(`finding clicked: ${onField.rule} ${onField.item}`);
     await page.locator(`[data-testid=need-checks] li.finding[data-finding-item="${onField.item}"] button`).first().click();
     await page.waitForFunction((item) => {
       const a = document.activeElement;
