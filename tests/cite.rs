@@ -1,6 +1,6 @@
 //! `cite.get` on the bundled catalogue and on HealthDCAT-AP records: APA and Vancouver in French
-//! and English hold what a reference needs; BibTeX is read back by a BibTeX parser, RIS is well
-//! formed, CSL-JSON is JSON with the fields; a base without a DOI is citable and says so.
+//! and English hold what a reference needs; BibTeX is read back by a BibTeX parser, RIS by a RIS
+//! parser (biblib), CSL-JSON is JSON with the fields; a base without a DOI is citable and says so.
 
 use hublot::api::CiteRequest;
 use hublot::cite::{Citation, CiteStyle, ItemRole, ItemSource, Lang};
@@ -237,6 +237,19 @@ fn ris_records_are_well_formed() {
     }
     assert!(first.iter().any(|l| l.starts_with("AU  - ")));
     assert_eq!(c.media_type, "application/x-research-info-systems");
+    // What a reference manager reads: a RIS parser finds both records with their fields.
+    use biblib::CitationParser;
+    let parsed = biblib::RisParser::new()
+        .parse(&c.text)
+        .unwrap_or_else(|e| panic!("{e}\n{}", c.text));
+    assert_eq!(parsed.len(), 2, "{parsed:?}");
+    assert_eq!(
+        parsed[0].title,
+        "Registre national des cardiopathies congénitales (RNCC)"
+    );
+    assert_eq!(parsed[0].doi.as_deref(), Some("10.5072/rncc.2024"));
+    assert!(!parsed[0].authors.is_empty(), "{:?}", parsed[0]);
+    assert_eq!(parsed[0].date.as_ref().map(|d| d.year), Some(2023));
 }
 
 #[test]
