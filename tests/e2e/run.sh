@@ -30,7 +30,11 @@ npm --prefix ui ci --no-audit --no-fund
 npm --prefix ui run build
 
 echo "== e2e: build the binaries (release)"
-cargo build --release --locked --bin hublot   # `hublot serve`
+# `hublot serve`, built as the tests build it: the dev-dependencies unify other features into
+# tantivy and typst, so a plain `cargo build --bin hublot` after `cargo test` would compile
+# them again (about ten minutes on two cores); a test build leaves the same binary in
+# target/release.
+cargo test --release --locked --no-run --test bundled
 
 echo "== e2e: install the test driver (playwright-core, no browser download)"
 npm --prefix tests/e2e ci --no-audit --no-fund
