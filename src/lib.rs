@@ -38,6 +38,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod model;
 pub mod need;
+pub mod samples;
 pub mod search;
 pub mod serve;
 pub mod store;

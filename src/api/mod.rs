@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod cite;
 pub mod need;
 pub mod ops;
+pub mod samples;
 pub mod settings;
 pub mod snapshots;
 mod sync;
@@ -26,6 +27,7 @@ pub use ops::{
     access, check_args, check_id, operation, operation_infos, operations, typescript, Access,
     Answer, AnswerKind, Caller, Download, Input, NoArgs, Operation, OperationInfo,
 };
+pub use samples::{ChartRequest, ProfilePage, ProfileRequest, RowsRequest};
 pub use settings::{SettingsSet, SystemSnapshot, VersionInfo};
 pub use snapshots::{ImportReport, ImportRequest};
 

@@ -19,6 +19,8 @@ macro_rules! out {
 
 #[path = "hublot/need.rs"]
 mod need;
+#[path = "hublot/samples.rs"]
+mod samples;
 
 #[derive(Parser)]
 #[command(
@@ -109,6 +111,13 @@ enum Cmd {
         #[command(subcommand)]
         action: need::NeedCmd,
     },
+    /// Rows of a sample table: sorted, filtered, paged, codes with their labels; `--csv FILE`
+    /// writes every filtered row.
+    Rows(samples::RowsArgs),
+    /// The profile of every column of a sample table (nulls, distinct, min/max, top values).
+    Profile(samples::ProfileArgs),
+    /// The chart of a column of a sample table, as SVG.
+    Chart(samples::ChartArgs),
     /// User settings: every one, or set KEY to VALUE (`ui.lang en`, `sync.sources URL`,
     /// `cite.doi_resolver URL`, `sync.publisher_key HEX`).
     Settings {
@@ -425,6 +434,9 @@ fn run() -> anyhow::Result<()> {
             }
         }
         Cmd::Need { action } => need::run(&h, action, cli.json)?,
+        Cmd::Rows(a) => samples::rows(&h, a, cli.json)?,
+        Cmd::Profile(a) => samples::profile(&h, a, cli.json)?,
+        Cmd::Chart(a) => samples::chart(&h, a, cli.json)?,
         Cmd::Settings { key, value } => {
             match (key, value) {
                 (Some(k), Some(v)) => h.set_setting(k, v)?,

@@ -634,6 +634,37 @@ impl CatalogueDb {
             .map_err(sql(&self.path))
     }
 
+    /// The labels of `codes` in code list `nomenclature`, looked up in batches (one query per
+    /// 500 codes); codes that are not in the list are absent from the answer.
+    pub fn labels(
+        &self,
+        nomenclature: &str,
+        codes: &[String],
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        let mut out = std::collections::BTreeMap::new();
+        for chunk in codes.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let mut st = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT code, label FROM codes WHERE nomenclature=? AND code IN ({marks}) ORDER BY position DESC"
+                ))
+                .map_err(sql(&self.path))?;
+            let args = std::iter::once(nomenclature).chain(chunk.iter().map(String::as_str));
+            let rows = st
+                .query_map(rusqlite::params_from_iter(args), |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(sql(&self.path))?;
+            for r in rows {
+                // In position order, descending: the first row of a repeated code wins.
+                let (code, label) = r.map_err(sql(&self.path))?;
+                out.insert(code, label);
+            }
+        }
+        Ok(out)
+    }
+
     /// How many codes of a code list start with `prefix` (case-sensitive, as stored), and the
     /// first `limit` of them in code order. A range on the `(nomenclature, code)` index, not a
     /// `LIKE`, which SQLite cannot serve from that index.

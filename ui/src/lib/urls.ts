@@ -6,6 +6,8 @@ export type Route =
   | { name: 'search'; q: string; kind?: string }
   | { name: 'base'; id: string }
   | { name: 'table'; table: string }
+  | { name: 'tabledata'; table: string; sort?: string; desc?: boolean; filter?: string[]; page?: number }
+  | { name: 'profile'; table: string }
   | { name: 'variable'; table: string; variable: string }
   | { name: 'nomenclature'; list: string; q?: string; offset?: number }
   | { name: 'doc'; path: string; h?: string }
@@ -26,6 +28,17 @@ function withQuery(path: string, q: Record<string, string | number | undefined>)
   return s ? `${path}?${s}` : path;
 }
 
+/** `?sort=&desc=1&filter=…&page=` of a table's data page (filters repeated). */
+function dataQuery(r: { sort?: string; desc?: boolean; filter?: string[]; page?: number }): string {
+  const p = new URLSearchParams();
+  if (r.sort) p.set('sort', r.sort);
+  if (r.desc) p.set('desc', 'true');
+  for (const f of r.filter ?? []) p.append('filter', f);
+  if (r.page && r.page > 1) p.set('page', String(r.page));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
 /** The path part of a route (without `#`), e.g. `/tables/IR_BEN_R`. */
 export function routePath(r: Route): string {
   switch (r.name) {
@@ -37,6 +50,10 @@ export function routePath(r: Route): string {
       return `/bases/${enc(r.id)}`;
     case 'table':
       return `/tables/${enc(r.table)}`;
+    case 'tabledata':
+      return `/tables/${enc(r.table)}/data${dataQuery(r)}`;
+    case 'profile':
+      return `/tables/${enc(r.table)}/profile`;
     case 'variable':
       return `/variables/${enc(r.table)}/${enc(r.variable)}`;
     case 'nomenclature':
@@ -70,6 +87,10 @@ export function apiUrl(r: Route): string | null {
       return `/api/bases/${enc(r.id)}`;
     case 'table':
       return `/api/tables/${enc(r.table)}`;
+    case 'tabledata':
+      return `/api/tables/${enc(r.table)}/rows${dataQuery(r)}`;
+    case 'profile':
+      return `/api/tables/${enc(r.table)}/profile`;
     case 'variable':
       return `/api/variables/${enc(r.table)}/${enc(r.variable)}`;
     case 'nomenclature':
@@ -112,6 +133,18 @@ export function parse(hash: string): Route {
       break;
     case 'tables':
       if (rest.length === 1) return { name: 'table', table: rest[0] };
+      if (rest.length === 2 && rest[1] === 'data') {
+        const page = Number(q.get('page') ?? 1);
+        return {
+          name: 'tabledata',
+          table: rest[0],
+          sort: q.get('sort') ?? undefined,
+          desc: q.get('desc') === 'true' || undefined,
+          filter: q.getAll('filter').filter((f) => f !== ''),
+          page: Number.isFinite(page) && page > 1 ? Math.floor(page) : undefined,
+        };
+      }
+      if (rest.length === 2 && rest[1] === 'profile') return { name: 'profile', table: rest[0] };
       break;
     case 'variables':
       if (rest.length === 2) return { name: 'variable', table: rest[0], variable: rest[1] };
