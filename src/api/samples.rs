@@ -104,12 +104,13 @@ pub struct ChartRequest {
     pub height: Option<u32>,
 }
 
-/// Labels from the active catalogue, held locked for the call.
-struct DbLabels<'a>(&'a crate::store::CatalogueDb);
+/// Labels from the active catalogue, locked for each lookup only: a long profile does not hold
+/// the catalogue (which every page reads) while it scans the samples.
+struct DbLabels<'a>(&'a std::sync::Mutex<crate::store::CatalogueDb>);
 
 impl Labels for DbLabels<'_> {
     fn labels(&self, list: &str, codes: &[String]) -> Result<BTreeMap<String, String>> {
-        self.0.labels(list, codes)
+        self.0.lock().expect("lock").labels(list, codes)
     }
 }
 
@@ -126,8 +127,7 @@ impl Hublot {
         f: impl FnOnce(&Active, &rusqlite::Connection, &SampleTable, &dyn Labels) -> Result<T>,
     ) -> Result<T> {
         let a = self.active()?;
-        let db = a.db.lock().expect("lock");
-        let schema = db.table(name)?.map(|(t, _, _)| t);
+        let schema = a.db.lock().expect("lock").table(name)?.map(|(t, _, _)| t);
         let guard = a.samples.lock().expect("lock");
         let conn = guard.as_ref().ok_or_else(|| {
             Error::NotFound("the active snapshot has no sample data (samples.sqlite)".into())
@@ -135,7 +135,7 @@ impl Hublot {
         let path = Self::samples_path(&a);
         let t = SampleTable::open(conn, &path, name, schema.as_ref())?;
         if schema.is_some() {
-            f(&a, conn, &t, &DbLabels(&db))
+            f(&a, conn, &t, &DbLabels(&a.db))
         } else {
             f(&a, conn, &t, &NoLabels)
         }
