@@ -88,7 +88,11 @@ fn build(path: &Path, rows: u64) {
             let (y, doy) = (2019 + day / 365, day % 365);
             let (m, d) = (doy / 31 + 1, doy % 28 + 1);
             let start = format!("{y}-{m:02}-{d:02}");
-            let end = if r.below(10) == 0 { None } else { Some(start.clone()) };
+            let end = if r.below(10) == 0 {
+                None
+            } else {
+                Some(start.clone())
+            };
             st.execute(rusqlite::params![
                 format!("P{person:016}"),
                 1 + (person % 2) as i64,
@@ -169,7 +173,9 @@ fn bench(cr: &mut Criterion) {
     g.bench_function("one-pass", |b| {
         b.iter(|| black_box(samples::profile_table(&c, &path, &t, &NoLabels, "bench").unwrap()))
     });
-    g.bench_function("sql-per-column", |b| b.iter(|| black_box(sql_per_column(&c, &t))));
+    g.bench_function("sql-per-column", |b| {
+        b.iter(|| black_box(sql_per_column(&c, &t)))
+    });
     g.finish();
 
     let q = RowsQuery {
