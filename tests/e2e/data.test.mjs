@@ -125,7 +125,7 @@ test('the profile page shows one card per column with its chart', async () => {
   assert.ok(charts >= 10, `${charts} charts`);
   // A coded column's bars carry the labels, drawn in the page's own font.
   const sex = page.locator('[data-testid=profile-BEN_SEX_COD] svg');
-  const labels = await sex.locator('text').allInnerTexts();
+  const labels = await sex.locator('text').allTextContents();
   const femme = prof.profile.columns.find((c) => c.column.name === 'BEN_SEX_COD').top.map((t) => t.label);
   assert.ok(femme.every((l) => labels.some((x) => x.includes(l))), `${labels} has ${femme}`);
   const font = await sex.locator('text').first().evaluate((el) => getComputedStyle(el).fontFamily);
