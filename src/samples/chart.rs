@@ -89,7 +89,7 @@ pub fn chart_svg(p: &ColumnProfile, o: ChartOptions) -> Result<Option<String>> {
                 .x_labels(0)
                 .y_labels(5)
                 .y_label_formatter(&|y: &f64| format!("{}", *y as u64))
-                .label_style(text(13.0))
+                .label_style(text(15.0))
                 .draw()
                 .map_err(&err)?;
             chart
@@ -103,7 +103,7 @@ pub fn chart_svg(p: &ColumnProfile, o: ChartOptions) -> Result<Option<String>> {
             // About six labels along the axis, at the start of their bins, whatever their
             // number; the text is anchored by the viewer (no measuring here).
             let step = n.div_ceil(6).max(1);
-            let style = text(12.0).pos(Pos::new(HPos::Center, VPos::Top));
+            let style = text(15.0).pos(Pos::new(HPos::Center, VPos::Top));
             for (i, b) in spec.bars.iter().enumerate().step_by(step) {
                 let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
                 let label = short(b.label.split('–').next().unwrap_or(""), 10);
@@ -141,7 +141,7 @@ pub fn chart_svg(p: &ColumnProfile, o: ChartOptions) -> Result<Option<String>> {
                 .x_labels(5)
                 .x_label_formatter(&|x: &f64| format!("{}", *x as u64))
                 .y_labels(0)
-                .label_style(text(13.0))
+                .label_style(text(15.0))
                 .draw()
                 .map_err(&err)?;
             chart
@@ -154,7 +154,7 @@ pub fn chart_svg(p: &ColumnProfile, o: ChartOptions) -> Result<Option<String>> {
                 }))
                 .map_err(&err)?;
             // Bar i (from the top) spans [n-1-i, n-i]: its label sits left of its middle.
-            let style = text(13.0).pos(Pos::new(HPos::Right, VPos::Center));
+            let style = text(16.0).pos(Pos::new(HPos::Right, VPos::Center));
             for (i, label) in labels.into_iter().enumerate() {
                 let (x, y) = chart.backend_coord(&(0.0, (n - i) as f64 - 0.5));
                 root.draw(&Text::new(label, (x - 8, y), style.clone()))

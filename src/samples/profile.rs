@@ -513,7 +513,8 @@ fn column_profile(
         .collect();
     let non_null = a.nums + a.texts_n;
     // Dates refer to the calendar list (`IR_DTE_V`): they are histograms, not codes.
-    let coded = c.nomenclature.is_some() && !is_date(c);
+    // A numeric code whose list the snapshot lacks (no label found) reads better as a histogram.
+    let coded = c.nomenclature.is_some() && !is_date(c) && (!numeric || !found.is_empty());
     let chart = if non_null == 0 {
         None
     } else if coded
