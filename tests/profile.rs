@@ -292,12 +292,12 @@ fn check_profile(h: &Hublot, c: &Connection, table: &str) -> hublot::samples::Ta
             let of_top: i64 = c
                 .query_row(
                     &format!("SELECT count(*) FROM {t} WHERE {k} = ?1"),
-                    [rusqlite::types::Value::from(match &top.value {
+                    [match &top.value {
                         Value::Number(x) if x.is_i64() => SqlValue::Integer(x.as_i64().unwrap()),
                         Value::Number(x) => SqlValue::Real(x.as_f64().unwrap()),
                         Value::String(s) => SqlValue::Text(s.clone()),
                         _ => SqlValue::Null,
-                    })],
+                    }],
                     |r| r.get(0),
                 )
                 .unwrap();
