@@ -692,15 +692,18 @@ impl ProfileCache {
         let bytes = std::fs::read(self.file(snapshot, table)).ok()?;
         let f: CacheFile = serde_json::from_slice(&bytes).ok()?;
         let (size, mtime) = samples_stamp(samples);
-        (f.format == PROFILE_FORMAT
+        let valid = f.format == PROFILE_FORMAT
             && f.snapshot == snapshot
             && f.samples_size == size
             && f.samples_mtime_ns == mtime
-            && f.profile.table == table)
-            .then(|| TableProfile {
-                cached: true,
-                ..f.profile
-            })
+            && f.profile.table == table;
+        if !valid {
+            return None;
+        }
+        Some(TableProfile {
+            cached: true,
+            ..f.profile
+        })
     }
 
     /// Keeps `p` (best effort: a read-only data directory only loses the cache). `live` lists
@@ -727,7 +730,7 @@ impl ProfileCache {
         if let Ok(rd) = std::fs::read_dir(&self.root) {
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if !live.iter().any(|l| *l == name) {
+                if !live.contains(&name) {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
