@@ -231,7 +231,6 @@ fn the_csv_export_holds_exactly_the_filtered_rows() {
         .prepare("SELECT * FROM ER_PRS_F")
         .unwrap()
         .column_names()
-        .into_iter()
         .map(String::from)
         .collect();
     assert_eq!(header, cols);
