@@ -2,7 +2,7 @@
 //! snapshot's samples, its history, completion, the join helper, and the guided exercises with
 //! their progress (history and progress live in user.sqlite).
 
-use super::ops::{op, Caller, Download, NoArgs, Operation};
+use super::ops::{op, Download, NoArgs, Operation};
 use super::Hublot;
 use crate::console::exercises::{self, Comparison, Exercise, EXERCISES};
 use crate::console::join::{self, ForeignKey, JoinPlan};

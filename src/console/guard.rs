@@ -84,6 +84,13 @@ fn authorize(ctx: AuthContext<'_>) -> std::result::Result<(), String> {
                 ))
             }
         }
+        AuthAction::Insert { table_name }
+        | AuthAction::Update { table_name, .. }
+        | AuthAction::Delete { table_name }
+            if table_name.starts_with("sqlite_") =>
+        {
+            Err("CREATE, DROP and ALTER are refused: they change the schema, and the console only reads".into())
+        }
         AuthAction::Insert { table_name } => Err(format!(
             "INSERT into {table_name} is refused: the console only reads"
         )),
@@ -161,8 +168,7 @@ impl Guarded {
         conn.authorizer(Some(move |ctx: AuthContext<'_>| match authorize(ctx) {
             Ok(()) => Authorization::Allow,
             Err(why) => {
-                let mut v = v.lock().expect("lock");
-                v.denied.get_or_insert(why);
+                v.lock().expect("lock").denied.get_or_insert(why);
                 Authorization::Deny
             }
         }))

@@ -227,7 +227,7 @@ pub fn for_each_row(
                 "this statement would write: the console only reads",
             ));
         }
-        let columns: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
+        let columns: Vec<String> = st.column_names().map(|s| s.to_string()).collect();
         let n = columns.len();
         let mut rows = st.query([]).map_err(|e| map_err(g, sql, timeout, e))?;
         let mut more = false;
