@@ -386,6 +386,26 @@ nomenclature: Nomenclature,
  */
 code: Code, };
 
+export type Completion = { 
+/**
+ * Every table of the samples with its columns.
+ */
+tables: Array<CompletionTable>, 
+/**
+ * The names matching the prefix (tables, then columns), at most 50.
+ */
+matches: Array<string>, };
+
+export type CompletionTable = { 
+/**
+ * The table.
+ */
+name: string, 
+/**
+ * Its columns, in order.
+ */
+columns: Array<string>, };
+
 export type Criterion = { 
 /**
  * Includes (true) or excludes (false) the people it matches.
@@ -493,6 +513,114 @@ error: string,
  */
 status: number, };
 
+export type ExerciseCheck = { 
+/**
+ * The exercise.
+ */
+id: number, 
+/**
+ * The learner's query.
+ */
+sql: string, };
+
+export type ExerciseGet = { 
+/**
+ * Its number.
+ */
+id: number, };
+
+export type ExerciseList = { 
+/**
+ * Every exercise, in order.
+ */
+exercises: Array<ExerciseSummary>, 
+/**
+ * How many are solved.
+ */
+solved: number, };
+
+export type ExercisePage = { 
+/**
+ * The exercise as listed.
+ */
+summary: ExerciseSummary, 
+/**
+ * What to find, French.
+ */
+statement_fr: string, 
+/**
+ * What to find, English.
+ */
+statement_en: string, 
+/**
+ * Hints, French.
+ */
+hints_fr: Array<string>, 
+/**
+ * Hints, English.
+ */
+hints_en: Array<string>, 
+/**
+ * Whether the order of the rows counts.
+ */
+ordered: boolean, 
+/**
+ * The last query checked.
+ */
+last_sql?: string | null, 
+/**
+ * The reference query, once solved.
+ */
+reference?: string | null, };
+
+export type ExerciseResult = { 
+/**
+ * Same result set as the reference.
+ */
+pass: boolean, 
+/**
+ * Why (not), in words.
+ */
+message: string, 
+/**
+ * The learner's rows (masked by the SNDS export rule), when the query ran.
+ */
+output?: QueryOutput | null, 
+/**
+ * Why the query did not run.
+ */
+error?: SqlError | null, 
+/**
+ * The reference query, once solved.
+ */
+reference?: string | null, };
+
+export type ExerciseSummary = { 
+/**
+ * Its number.
+ */
+id: number, 
+/**
+ * Title, French.
+ */
+title_fr: string, 
+/**
+ * Title, English.
+ */
+title_en: string, 
+/**
+ * Tables it uses.
+ */
+tables: Array<string>, 
+/**
+ * Checks asked.
+ */
+attempts: number, 
+/**
+ * Solved (when, RFC 3339).
+ */
+solved?: string | null, };
+
 export type ExportFormat = "pdf" | "docx" | "md" | "csv" | "json";
 
 export type Facet = { 
@@ -545,6 +673,40 @@ table: string,
  * Its columns.
  */
 ref_fields: Array<string>, };
+
+export type HistoryEntry = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The query.
+ */
+sql: string, 
+/**
+ * When, RFC 3339.
+ */
+at: string, 
+/**
+ * The snapshot it ran on.
+ */
+snapshot: string, 
+/**
+ * Time taken, milliseconds.
+ */
+elapsed_ms: number, 
+/**
+ * Rows shown, when it ran.
+ */
+rows?: number | null, 
+/**
+ * Why it failed, when it did.
+ */
+error?: string | null, 
+/**
+ * The exercise it answered, if any.
+ */
+exercise?: number | null, };
 
 export type ImportReport = { 
 /**
@@ -614,6 +776,38 @@ exists: boolean,
  */
 title: string | null, };
 
+export type JoinPlan = { 
+/**
+ * The first table.
+ */
+from: string, 
+/**
+ * The tables joined after it, in order; the last is the second table.
+ */
+steps: Array<JoinStep>, 
+/**
+ * The query.
+ */
+sql: string, 
+/**
+ * What to know (intermediate tables, key count).
+ */
+notes: Array<string>, };
+
+export type JoinStep = { 
+/**
+ * The table joined at this step.
+ */
+table: string, 
+/**
+ * Its alias in the SQL.
+ */
+alias: string, 
+/**
+ * The pairs `(column of the previous table, column of this one)`.
+ */
+on: Array<[string, string]>, };
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type KeygenReport = { 
@@ -667,6 +861,43 @@ keys: Array<string>,
 text: string, };
 
 export type LinkageKind = "none" | "direct" | "indirect" | "cohort";
+
+export type MaskedCell = { 
+/**
+ * Row index in the shown rows.
+ */
+row: number, 
+/**
+ * Column index.
+ */
+column: number, 
+/**
+ * `primary` (a count under 10), `secondary` (masked so that a primary cell cannot be
+ * recomputed from the margin) or `group` (an aggregate of a masked group).
+ */
+kind: string, 
+/**
+ * Why, in words.
+ */
+reason: string, };
+
+export type Masking = { 
+/**
+ * Columns read as counts.
+ */
+count_columns: Array<string>, 
+/**
+ * Columns read as other aggregates (masked with their row's count).
+ */
+aggregate_columns: Array<string>, 
+/**
+ * Every masked cell, with why.
+ */
+cells: Array<MaskedCell>, 
+/**
+ * One sentence per reason, for people.
+ */
+notes: Array<string>, };
 
 export type Member = { 
 /**
@@ -1210,6 +1441,28 @@ outputs: string,
  */
 funding: string, };
 
+export type QueryOutput = { 
+/**
+ * Column names.
+ */
+columns: Array<string>, 
+/**
+ * Rows shown (values as JSON: numbers, strings, null; blobs as `(blob N bytes)`).
+ */
+rows: Array<Array<JsonValue>>, 
+/**
+ * More rows exist than shown (the row cap): "export all" gives them.
+ */
+truncated: boolean, 
+/**
+ * Time taken, milliseconds.
+ */
+elapsed_ms: number, 
+/**
+ * What the SNDS export rule masked (`null`: the rule was off).
+ */
+masking?: Masking | null, };
+
 export type RecordShow = { 
 /**
  * `kind/…` (`table/IR_BEN_R`) or a bare name.
@@ -1595,6 +1848,120 @@ downloaded_bytes: number,
  * True when its manifest's signature was checked against the pinned key.
  */
 signature_verified: boolean, };
+
+export type SqlAnswer = { 
+/**
+ * The rows, when it ran.
+ */
+output?: QueryOutput | null, 
+/**
+ * Why it did not, with the position when known.
+ */
+error?: SqlError | null, 
+/**
+ * Its entry in the history.
+ */
+history_id: number, };
+
+export type SqlCancel = { 
+/**
+ * The `run_id` given to `sql.run`.
+ */
+run_id: string, };
+
+export type SqlCancelled = { 
+/**
+ * Whether a run of that id was running (it stops at its next step).
+ */
+cancelled: boolean, };
+
+export type SqlComplete = { 
+/**
+ * Only names starting with this (case-insensitive); a `T.` prefix lists T's columns.
+ */
+prefix?: string | null, };
+
+export type SqlError = { 
+/**
+ * `syntax` (SQLite could not read it; position given), `refused` (a guard: writes,
+ * ATTACH, pragmas, extensions), `timeout`, `cancelled`, `input` (empty, several statements,
+ * too long) or `sql` (any other SQLite error).
+ */
+kind: string, 
+/**
+ * What went wrong, for people.
+ */
+message: string, 
+/**
+ * Where, as a character offset into the query (0-based), when SQLite knows it.
+ */
+offset?: number | null, 
+/**
+ * Line of the offset, 1-based.
+ */
+line?: number | null, 
+/**
+ * Column of the offset, 1-based, in characters.
+ */
+column?: number | null, };
+
+export type SqlExport = { 
+/**
+ * The query.
+ */
+sql: string, 
+/**
+ * Time limit, milliseconds (default 5000, at most 60000).
+ */
+timeout_ms?: number | null, 
+/**
+ * Apply the SNDS export rule (default true).
+ */
+mask?: boolean | null, };
+
+export type SqlHistory = { 
+/**
+ * The newest first.
+ */
+entries: Array<HistoryEntry>, };
+
+export type SqlHistoryRequest = { 
+/**
+ * How many (default 50, at most 1000).
+ */
+limit?: number | null, };
+
+export type SqlJoin = { 
+/**
+ * The first table (`ER_PRS_F`).
+ */
+from: string, 
+/**
+ * The second table (`ER_PHA_F`).
+ */
+to: string, };
+
+export type SqlRun = { 
+/**
+ * One SQL statement that reads (SELECT, WITH, VALUES, EXPLAIN, schema pragmas).
+ */
+sql: string, 
+/**
+ * Time limit, milliseconds (default 5000, at most 60000).
+ */
+timeout_ms?: number | null, 
+/**
+ * Rows shown (default 1000, at most 10000).
+ */
+max_rows?: number | null, 
+/**
+ * Apply the SNDS export rule (default true): counts under 10 masked.
+ */
+mask?: boolean | null, 
+/**
+ * An id chosen by the caller, so that `sql.cancel` can stop this run.
+ */
+run_id?: string | null, };
 
 export type Stats = { 
 /**
@@ -2165,6 +2532,15 @@ export interface Operations {
   'need.export': [NeedExport, Download];
   'need.import': [NeedImport, NeedView];
   'need.delete': [NeedId, Array<NeedSummary>];
+  'sql.run': [SqlRun, SqlAnswer];
+  'sql.export': [SqlExport, Download];
+  'sql.cancel': [SqlCancel, SqlCancelled];
+  'sql.complete': [SqlComplete, Completion];
+  'sql.history': [SqlHistoryRequest, SqlHistory];
+  'sql.join': [SqlJoin, JoinPlan];
+  'exercise.list': [NoArgs, ExerciseList];
+  'exercise.get': [ExerciseGet, ExercisePage];
+  'exercise.check': [ExerciseCheck, ExerciseResult];
 }
 
 /** The name of an operation. */
@@ -2217,4 +2593,13 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'need.export': { access: 'read', page: '/api/needs/{id}/export', answer: 'file' },
   'need.import': { access: 'write', page: null, answer: 'json' },
   'need.delete': { access: 'write', page: null, answer: 'json' },
+  'sql.run': { access: 'write', page: null, answer: 'json' },
+  'sql.export': { access: 'read', page: null, answer: 'file' },
+  'sql.cancel': { access: 'write', page: null, answer: 'json' },
+  'sql.complete': { access: 'read', page: null, answer: 'json' },
+  'sql.history': { access: 'read', page: null, answer: 'json' },
+  'sql.join': { access: 'read', page: null, answer: 'json' },
+  'exercise.list': { access: 'read', page: null, answer: 'json' },
+  'exercise.get': { access: 'read', page: null, answer: 'json' },
+  'exercise.check': { access: 'write', page: null, answer: 'json' },
 };
