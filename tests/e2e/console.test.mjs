@@ -57,7 +57,7 @@ test('a query runs with Ctrl+Enter and small counts are masked', async () => {
 test('a write is refused and a syntax error shows where it is', async () => {
   await typeSql('DROP TABLE IR_BEN_R');
   await runWithKeys();
-  assert.match(await page.getByTestId('sql-error').innerText(), /DROP is refused/);
+  assert.match(await page.getByTestId('sql-error').innerText(), /DROP and ALTER are refused/);
   await typeSql('SELECT *\nFROM IR_BEN_R\nWHERE BEN_SEX_COD = = 1');
   await runWithKeys();
   const err = await page.getByTestId('sql-error').innerText();
