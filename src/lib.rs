@@ -33,6 +33,7 @@ pub mod api;
 pub mod build;
 pub mod cite;
 pub mod clock;
+pub mod console;
 mod error;
 pub mod ingest;
 pub mod jobs;

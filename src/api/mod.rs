@@ -11,6 +11,7 @@
 
 pub mod catalogue;
 pub mod cite;
+pub mod console;
 pub mod need;
 pub mod ops;
 pub mod samples;

@@ -272,6 +272,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
         super::cite::OPS,
         super::need::OPS,
         super::samples::OPS,
+        super::console::OPS,
     ]
     .into_iter()
     .flatten()

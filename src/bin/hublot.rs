@@ -17,6 +17,8 @@ macro_rules! out {
     };
 }
 
+#[path = "hublot/console.rs"]
+mod console;
 #[path = "hublot/need.rs"]
 mod need;
 #[path = "hublot/samples.rs"]
@@ -118,6 +120,13 @@ enum Cmd {
     Profile(samples::ProfileArgs),
     /// The chart of a column of a sample table, as SVG.
     Chart(samples::ChartArgs),
+    /// Run one read-only SQL query on the synthetic samples (counts under 10 masked).
+    Sql(console::SqlArgs),
+    /// Guided SQL exercises on the samples: list, show N, check N QUERY.
+    Exercise {
+        #[command(subcommand)]
+        action: console::ExerciseCmd,
+    },
     /// User settings: every one, or set KEY to VALUE (`ui.lang en`, `sync.sources URL`,
     /// `cite.doi_resolver URL`, `sync.publisher_key HEX`).
     Settings {
@@ -437,6 +446,8 @@ fn run() -> anyhow::Result<()> {
         Cmd::Rows(a) => samples::rows(&h, a, cli.json)?,
         Cmd::Profile(a) => samples::profile(&h, a, cli.json)?,
         Cmd::Chart(a) => samples::chart(&h, a, cli.json)?,
+        Cmd::Sql(a) => console::sql(&h, a, cli.json)?,
+        Cmd::Exercise { action } => console::exercise(&h, action, cli.json)?,
         Cmd::Settings { key, value } => {
             match (key, value) {
                 (Some(k), Some(v)) => h.set_setting(k, v)?,

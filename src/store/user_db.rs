@@ -3,10 +3,12 @@
 
 use crate::{Error, Result};
 use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 
 /// Version of the user.sqlite schema; migrations run forward from any older version.
-pub const USER_SCHEMA_VERSION: u32 = 3;
+pub const USER_SCHEMA_VERSION: u32 = 4;
 
 const MIGRATIONS: &[&str] = &[
     "
@@ -27,6 +29,14 @@ ALTER TABLE need_statements ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE need_versions(need INTEGER NOT NULL REFERENCES need_statements(id) ON DELETE CASCADE,
   version INTEGER NOT NULL, json TEXT NOT NULL, saved TEXT NOT NULL, note TEXT NOT NULL,
   PRIMARY KEY(need, version));
+",
+    // The SQL console's history (each query run, with its outcome) and the exercises' progress.
+    "
+CREATE TABLE sql_history(id INTEGER PRIMARY KEY, sql TEXT NOT NULL, at TEXT NOT NULL,
+  snapshot TEXT NOT NULL, elapsed_ms INTEGER NOT NULL, rows INTEGER, error TEXT,
+  exercise INTEGER);
+CREATE TABLE exercise_progress(exercise INTEGER PRIMARY KEY, attempts INTEGER NOT NULL,
+  solved TEXT, last_sql TEXT NOT NULL, last_at TEXT NOT NULL);
 ",
 ];
 
@@ -125,6 +135,145 @@ impl UserDb {
             )
             .map(|_| ())
             .map_err(|e| Error::sqlite(&self.path, e))
+    }
+}
+
+/// One query of the console's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HistoryEntry {
+    /// Its id.
+    pub id: i64,
+    /// The query.
+    pub sql: String,
+    /// When, RFC 3339.
+    pub at: String,
+    /// The snapshot it ran on.
+    pub snapshot: String,
+    /// Time taken, milliseconds.
+    pub elapsed_ms: u64,
+    /// Rows shown, when it ran.
+    #[ts(optional = nullable)]
+    pub rows: Option<u64>,
+    /// Why it failed, when it did.
+    #[ts(optional = nullable)]
+    pub error: Option<String>,
+    /// The exercise it answered, if any.
+    #[ts(optional = nullable)]
+    pub exercise: Option<u32>,
+}
+
+/// Where a learner is in an exercise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExerciseProgress {
+    /// The exercise.
+    pub exercise: u32,
+    /// Checks asked.
+    pub attempts: u64,
+    /// When first solved, RFC 3339.
+    #[ts(optional = nullable)]
+    pub solved: Option<String>,
+    /// The last query checked.
+    pub last_sql: String,
+    /// When, RFC 3339.
+    pub last_at: String,
+}
+
+/// How many history entries are kept: older ones are dropped.
+pub const HISTORY_KEEP: i64 = 1_000;
+
+impl UserDb {
+    /// Records a query of the console; keeps the last [`HISTORY_KEEP`].
+    pub fn history_add(&self, e: &HistoryEntry) -> Result<i64> {
+        let err = |x| Error::sqlite(&self.path, x);
+        self.conn
+            .execute(
+                "INSERT INTO sql_history(sql, at, snapshot, elapsed_ms, rows, error, exercise) \
+                 VALUES(?1,?2,?3,?4,?5,?6,?7)",
+                rusqlite::params![
+                    e.sql,
+                    e.at,
+                    e.snapshot,
+                    e.elapsed_ms as i64,
+                    e.rows.map(|r| r as i64),
+                    e.error,
+                    e.exercise
+                ],
+            )
+            .map_err(err)?;
+        let id = self.conn.last_insert_rowid();
+        self.conn
+            .execute(
+                "DELETE FROM sql_history WHERE id <= ?1",
+                [id - HISTORY_KEEP],
+            )
+            .map_err(err)?;
+        Ok(id)
+    }
+
+    /// The last `limit` queries, the newest first.
+    pub fn history(&self, limit: u64) -> Result<Vec<HistoryEntry>> {
+        let err = |x| Error::sqlite(&self.path, x);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, sql, at, snapshot, elapsed_ms, rows, error, exercise FROM sql_history \
+                 ORDER BY id DESC LIMIT ?1",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map([limit as i64], |r| {
+                Ok(HistoryEntry {
+                    id: r.get(0)?,
+                    sql: r.get(1)?,
+                    at: r.get(2)?,
+                    snapshot: r.get(3)?,
+                    elapsed_ms: r.get::<_, i64>(4)? as u64,
+                    rows: r.get::<_, Option<i64>>(5)?.map(|x| x as u64),
+                    error: r.get(6)?,
+                    exercise: r.get(7)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(err)
+    }
+
+    /// Records a check of an exercise; `solved` keeps the first success.
+    pub fn exercise_attempt(&self, exercise: u32, sql: &str, pass: bool, now: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO exercise_progress(exercise, attempts, solved, last_sql, last_at) \
+                 VALUES(?1, 1, CASE WHEN ?2 THEN ?4 END, ?3, ?4) \
+                 ON CONFLICT(exercise) DO UPDATE SET attempts = attempts + 1, \
+                 solved = COALESCE(solved, excluded.solved), last_sql = excluded.last_sql, \
+                 last_at = excluded.last_at",
+                rusqlite::params![exercise, pass, sql, now],
+            )
+            .map(|_| ())
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+
+    /// The progress of every exercise tried.
+    pub fn exercise_progress(&self) -> Result<Vec<ExerciseProgress>> {
+        let err = |x| Error::sqlite(&self.path, x);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT exercise, attempts, solved, last_sql, last_at FROM exercise_progress \
+                 ORDER BY exercise",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(ExerciseProgress {
+                    exercise: r.get(0)?,
+                    attempts: r.get::<_, i64>(1)? as u64,
+                    solved: r.get(2)?,
+                    last_sql: r.get(3)?,
+                    last_at: r.get(4)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(err)
     }
 }
 
@@ -320,6 +469,50 @@ mod tests {
         UserDb::open(&p).unwrap().set_setting("lang", "en").unwrap();
         let db = UserDb::open(&p).unwrap();
         assert_eq!(db.setting("lang").unwrap().as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn a_version_3_file_gains_history_and_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("user.sqlite");
+        {
+            // A user.sqlite as Hublot wrote it before the console (version 3).
+            let c = Connection::open(&p).unwrap();
+            for m in &MIGRATIONS[..3] {
+                c.execute_batch(m).unwrap();
+            }
+            c.execute_batch("PRAGMA user_version=3; INSERT INTO settings VALUES('lang','fr');")
+                .unwrap();
+        }
+        let db = UserDb::open(&p).unwrap();
+        assert_eq!(db.setting("lang").unwrap().as_deref(), Some("fr"));
+        let v: u32 = db
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, USER_SCHEMA_VERSION);
+        db.history_add(&HistoryEntry {
+            id: 0,
+            sql: "SELECT 1".into(),
+            at: "2026-12-03T00:00:00Z".into(),
+            snapshot: "s".into(),
+            elapsed_ms: 1,
+            rows: Some(1),
+            error: None,
+            exercise: None,
+        })
+        .unwrap();
+        db.exercise_attempt(1, "SELECT 2", false, "t1").unwrap();
+        db.exercise_attempt(1, "SELECT 1", true, "t2").unwrap();
+        db.exercise_attempt(1, "SELECT 3", false, "t3").unwrap();
+        drop(db);
+        let db = UserDb::open(&p).unwrap();
+        assert_eq!(db.history(10).unwrap()[0].sql, "SELECT 1");
+        let pr = &db.exercise_progress().unwrap()[0];
+        assert_eq!(
+            (pr.attempts, pr.solved.as_deref(), pr.last_sql.as_str()),
+            (3, Some("t2"), "SELECT 3")
+        );
     }
 
     #[test]

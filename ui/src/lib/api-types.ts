@@ -15,20 +15,6 @@ export type AnswerKind = "json" | "file";
 
 export type AnyRecord = { "kind": "base" } & BasePage | { "kind": "table" } & TablePage | { "kind": "variable" } & VariablePage | { "kind": "nomenclature" } & NomenclaturePage | { "kind": "code" } & CodeRecord | { "kind": "doc" } & DocPage;
 
-export type Bar = { 
-/**
- * What it stands for: the value, or the interval (`10–20`, `2019-03`).
- */
-label: string, 
-/**
- * The code's label, for a bar of a coded column.
- */
-code_label: string | null, 
-/**
- * Rows in it.
- */
-count: number, };
-
 export type Base = { 
 /**
  * Stable identifier, a slug (`dcir`, `pmsi-mco`).
@@ -243,44 +229,6 @@ after: string, };
 
 export type ChangeOp = "added" | "removed" | "changed";
 
-export type ChartKind = "histogram" | "bars";
-
-export type ChartRequest = { 
-/**
- * The table.
- */
-name: string, 
-/**
- * The column.
- */
-column: string, 
-/**
- * Width in pixels (default 520, 200 to 2000).
- */
-width?: number | null, 
-/**
- * Height in pixels of a histogram (default 260, 120 to 1500).
- */
-height?: number | null, };
-
-export type ChartSpec = { 
-/**
- * Histogram or bars.
- */
-kind: ChartKind, 
-/**
- * Its bars, in drawing order.
- */
-bars: Array<Bar>, 
-/**
- * Non-null rows outside the bars (the less frequent values of a bar chart).
- */
-other: number, 
-/**
- * The width of a histogram's bins (`1`, `0.5`, `month`…).
- */
-bin: string | null, };
-
 export type CheckReport = { 
 /**
  * Every finding, most severe first.
@@ -438,66 +386,25 @@ nomenclature: Nomenclature,
  */
 code: Code, };
 
-export type ColumnInfo = { 
+export type Completion = { 
 /**
- * Its name (`BEN_SEX_COD`).
+ * Every table of the samples with its columns.
+ */
+tables: Array<CompletionTable>, 
+/**
+ * The names matching the prefix (tables, then columns), at most 50.
+ */
+matches: Array<string>, };
+
+export type CompletionTable = { 
+/**
+ * The table.
  */
 name: string, 
 /**
- * Its Table Schema type (`integer`, `date`, `string`…); `string` when the schema does not
- * describe it.
+ * Its columns, in order.
  */
-type: string, 
-/**
- * Its SQL storage type in `samples.sqlite` (`INTEGER`, `REAL`, `TEXT`).
- */
-sql_type: string, 
-/**
- * The code list its values come from, when the schema names one.
- */
-nomenclature: string | null, 
-/**
- * What it holds (the schema's description).
- */
-description: string, };
-
-export type ColumnProfile = { 
-/**
- * The column, with its types and code list.
- */
-column: ColumnInfo, 
-/**
- * Empty values.
- */
-nulls: number, 
-/**
- * Distinct non-null values.
- */
-distinct: number, 
-/**
- * Smallest value (SQLite's order: numbers before text).
- */
-min: JsonValue, 
-/**
- * Largest value.
- */
-max: JsonValue, 
-/**
- * Mean of the numeric values of a numeric column.
- */
-mean: number | null, 
-/**
- * Values that do not have the column's type (text in a number column).
- */
-off_type: number, 
-/**
- * The most frequent values, most frequent first (ties by value).
- */
-top: Array<TopValue>, 
-/**
- * Its chart, when one makes sense (not for identifiers).
- */
-chart: ChartSpec | null, };
+columns: Array<string>, };
 
 export type Criterion = { 
 /**
@@ -606,6 +513,114 @@ error: string,
  */
 status: number, };
 
+export type ExerciseCheck = { 
+/**
+ * The exercise.
+ */
+id: number, 
+/**
+ * The learner's query.
+ */
+sql: string, };
+
+export type ExerciseGet = { 
+/**
+ * Its number.
+ */
+id: number, };
+
+export type ExerciseList = { 
+/**
+ * Every exercise, in order.
+ */
+exercises: Array<ExerciseSummary>, 
+/**
+ * How many are solved.
+ */
+solved: number, };
+
+export type ExercisePage = { 
+/**
+ * The exercise as listed.
+ */
+summary: ExerciseSummary, 
+/**
+ * What to find, French.
+ */
+statement_fr: string, 
+/**
+ * What to find, English.
+ */
+statement_en: string, 
+/**
+ * Hints, French.
+ */
+hints_fr: Array<string>, 
+/**
+ * Hints, English.
+ */
+hints_en: Array<string>, 
+/**
+ * Whether the order of the rows counts.
+ */
+ordered: boolean, 
+/**
+ * The last query checked.
+ */
+last_sql?: string | null, 
+/**
+ * The reference query, once solved.
+ */
+reference?: string | null, };
+
+export type ExerciseResult = { 
+/**
+ * Same result set as the reference.
+ */
+pass: boolean, 
+/**
+ * Why (not), in words.
+ */
+message: string, 
+/**
+ * The learner's rows (masked by the SNDS export rule), when the query ran.
+ */
+output?: QueryOutput | null, 
+/**
+ * Why the query did not run.
+ */
+error?: SqlError | null, 
+/**
+ * The reference query, once solved.
+ */
+reference?: string | null, };
+
+export type ExerciseSummary = { 
+/**
+ * Its number.
+ */
+id: number, 
+/**
+ * Title, French.
+ */
+title_fr: string, 
+/**
+ * Title, English.
+ */
+title_en: string, 
+/**
+ * Tables it uses.
+ */
+tables: Array<string>, 
+/**
+ * Checks asked.
+ */
+attempts: number, 
+/**
+ * Solved (when, RFC 3339).
+ */
+solved?: string | null, };
+
 export type ExportFormat = "pdf" | "docx" | "md" | "csv" | "json";
 
 export type Facet = { 
@@ -621,26 +636,6 @@ count: number,
  * Whether the request filters on it.
  */
 selected: boolean, };
-
-export type Filter = { 
-/**
- * The column.
- */
-column: string, 
-/**
- * The comparison.
- */
-op: FilterOp, 
-/**
- * The value (the lower bound for `between`); empty for `null` / `notnull`.
- */
-value: string, 
-/**
- * The upper bound of `between`.
- */
-high: string | null, };
-
-export type FilterOp = "eq" | "ne" | "contains" | "ge" | "le" | "gt" | "lt" | "between" | "null" | "not-null";
 
 export type Finding = { 
 /**
@@ -678,6 +673,40 @@ table: string,
  * Its columns.
  */
 ref_fields: Array<string>, };
+
+export type HistoryEntry = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The query.
+ */
+sql: string, 
+/**
+ * When, RFC 3339.
+ */
+at: string, 
+/**
+ * The snapshot it ran on.
+ */
+snapshot: string, 
+/**
+ * Time taken, milliseconds.
+ */
+elapsed_ms: number, 
+/**
+ * Rows shown, when it ran.
+ */
+rows?: number | null, 
+/**
+ * Why it failed, when it did.
+ */
+error?: string | null, 
+/**
+ * The exercise it answered, if any.
+ */
+exercise?: number | null, };
 
 export type ImportReport = { 
 /**
@@ -747,6 +776,38 @@ exists: boolean,
  */
 title: string | null, };
 
+export type JoinPlan = { 
+/**
+ * The first table.
+ */
+from: string, 
+/**
+ * The tables joined after it, in order; the last is the second table.
+ */
+steps: Array<JoinStep>, 
+/**
+ * The query.
+ */
+sql: string, 
+/**
+ * What to know (intermediate tables, key count).
+ */
+notes: Array<string>, };
+
+export type JoinStep = { 
+/**
+ * The table joined at this step.
+ */
+table: string, 
+/**
+ * Its alias in the SQL.
+ */
+alias: string, 
+/**
+ * The pairs `(column of the previous table, column of this one)`.
+ */
+on: Array<[string, string]>, };
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type KeygenReport = { 
@@ -800,6 +861,43 @@ keys: Array<string>,
 text: string, };
 
 export type LinkageKind = "none" | "direct" | "indirect" | "cohort";
+
+export type MaskedCell = { 
+/**
+ * Row index in the shown rows.
+ */
+row: number, 
+/**
+ * Column index.
+ */
+column: number, 
+/**
+ * `primary` (a count under 10), `secondary` (masked so that a primary cell cannot be
+ * recomputed from the margin) or `group` (an aggregate of a masked group).
+ */
+kind: string, 
+/**
+ * Why, in words.
+ */
+reason: string, };
+
+export type Masking = { 
+/**
+ * Columns read as counts.
+ */
+count_columns: Array<string>, 
+/**
+ * Columns read as other aggregates (masked with their row's count).
+ */
+aggregate_columns: Array<string>, 
+/**
+ * Every masked cell, with why.
+ */
+cells: Array<MaskedCell>, 
+/**
+ * One sentence per reason, for people.
+ */
+notes: Array<string>, };
 
 export type Member = { 
 /**
@@ -1279,26 +1377,6 @@ place: Place,
  */
 text: string, };
 
-export type ProfilePage = { 
-/**
- * The profile of every column.
- */
-profile: TableProfile, 
-/**
- * The SVG chart of each column that has one, by column name (when asked).
- */
-charts: { [key in string]: string }, };
-
-export type ProfileRequest = { 
-/**
- * The table.
- */
-name: string, 
-/**
- * Also answer each column's chart as SVG markup.
- */
-charts?: boolean | null, };
-
 export type Progress = { 
 /**
  * Phase.
@@ -1363,6 +1441,28 @@ outputs: string,
  */
 funding: string, };
 
+export type QueryOutput = { 
+/**
+ * Column names.
+ */
+columns: Array<string>, 
+/**
+ * Rows shown (values as JSON: numbers, strings, null; blobs as `(blob N bytes)`).
+ */
+rows: Array<Array<JsonValue>>, 
+/**
+ * More rows exist than shown (the row cap): "export all" gives them.
+ */
+truncated: boolean, 
+/**
+ * Time taken, milliseconds.
+ */
+elapsed_ms: number, 
+/**
+ * What the SNDS export rule masked (`null`: the rule was off).
+ */
+masking?: Masking | null, };
+
 export type RecordShow = { 
 /**
  * `kind/…` (`table/IR_BEN_R`) or a bare name.
@@ -1370,88 +1470,6 @@ export type RecordShow = {
 id: string, };
 
 export type Route = "unset" | "authorisation" | "mr-004" | "mr-005" | "mr-006" | "mr-007" | "mr-008" | "esnd";
-
-export type RowsPage = { 
-/**
- * The table.
- */
-table: string, 
-/**
- * Its columns.
- */
-columns: Array<ColumnInfo>, 
-/**
- * The rows of the page (values as JSON: numbers, strings, null).
- */
-rows: Array<Array<JsonValue>>, 
-/**
- * Labels of the codes shown, by column then code (only columns with a code list).
- */
-labels: { [key in string]: { [key in string]: string } }, 
-/**
- * Rows passing the filters.
- */
-total: number, 
-/**
- * Rows in the table.
- */
-table_rows: number, 
-/**
- * First row of the page.
- */
-offset: number, 
-/**
- * Rows per page asked.
- */
-limit: number, 
-/**
- * The sort column.
- */
-sort: string | null, 
-/**
- * Descending.
- */
-desc: boolean, 
-/**
- * The filters, parsed.
- */
-filters: Array<Filter>, 
-/**
- * Where the rows came from.
- */
-source: string, };
-
-export type RowsRequest = { 
-/**
- * The table (`ER_PRS_F`).
- */
-name: string, 
-/**
- * Sort by this column.
- */
-sort?: string | null, 
-/**
- * Sort descending.
- */
-desc?: boolean | null, 
-/**
- * Filters, each `COLUMN=VALUE`, `COLUMN!=VALUE`, `COLUMN~TEXT` (contains), `COLUMN>=V`,
- * `COLUMN<=V`, `COLUMN>V`, `COLUMN<V`, `COLUMN=LOW..HIGH`, `COLUMN:null` or
- * `COLUMN:notnull`; a row passes them all. At most 16, of 256 bytes each.
- */
-filter?: Array<string> | null, 
-/**
- * First row, 0-based (wins over `page`).
- */
-offset?: number | null, 
-/**
- * Page number, 1-based, of `limit` rows.
- */
-page?: number | null, 
-/**
- * Rows per page (default 50, at most 500; ignored by the export).
- */
-limit?: number | null, };
 
 export type SamplePreview = { 
 /**
@@ -1831,6 +1849,120 @@ downloaded_bytes: number,
  */
 signature_verified: boolean, };
 
+export type SqlAnswer = { 
+/**
+ * The rows, when it ran.
+ */
+output?: QueryOutput | null, 
+/**
+ * Why it did not, with the position when known.
+ */
+error?: SqlError | null, 
+/**
+ * Its entry in the history.
+ */
+history_id: number, };
+
+export type SqlCancel = { 
+/**
+ * The `run_id` given to `sql.run`.
+ */
+run_id: string, };
+
+export type SqlCancelled = { 
+/**
+ * Whether a run of that id was running (it stops at its next step).
+ */
+cancelled: boolean, };
+
+export type SqlComplete = { 
+/**
+ * Only names starting with this (case-insensitive); a `T.` prefix lists T's columns.
+ */
+prefix?: string | null, };
+
+export type SqlError = { 
+/**
+ * `syntax` (SQLite could not read it; position given), `refused` (a guard: writes,
+ * ATTACH, pragmas, extensions), `timeout`, `cancelled`, `input` (empty, several statements,
+ * too long) or `sql` (any other SQLite error).
+ */
+kind: string, 
+/**
+ * What went wrong, for people.
+ */
+message: string, 
+/**
+ * Where, as a character offset into the query (0-based), when SQLite knows it.
+ */
+offset?: number | null, 
+/**
+ * Line of the offset, 1-based.
+ */
+line?: number | null, 
+/**
+ * Column of the offset, 1-based, in characters.
+ */
+column?: number | null, };
+
+export type SqlExport = { 
+/**
+ * The query.
+ */
+sql: string, 
+/**
+ * Time limit, milliseconds (default 5000, at most 60000).
+ */
+timeout_ms?: number | null, 
+/**
+ * Apply the SNDS export rule (default true).
+ */
+mask?: boolean | null, };
+
+export type SqlHistory = { 
+/**
+ * The newest first.
+ */
+entries: Array<HistoryEntry>, };
+
+export type SqlHistoryRequest = { 
+/**
+ * How many (default 50, at most 1000).
+ */
+limit?: number | null, };
+
+export type SqlJoin = { 
+/**
+ * The first table (`ER_PRS_F`).
+ */
+from: string, 
+/**
+ * The second table (`ER_PHA_F`).
+ */
+to: string, };
+
+export type SqlRun = { 
+/**
+ * One SQL statement that reads (SELECT, WITH, VALUES, EXPLAIN, schema pragmas).
+ */
+sql: string, 
+/**
+ * Time limit, milliseconds (default 5000, at most 60000).
+ */
+timeout_ms?: number | null, 
+/**
+ * Rows shown (default 1000, at most 10000).
+ */
+max_rows?: number | null, 
+/**
+ * Apply the SNDS export rule (default true): counts under 10 masked.
+ */
+mask?: boolean | null, 
+/**
+ * An id chosen by the caller, so that `sql.cancel` can stop this run.
+ */
+run_id?: string | null, };
+
 export type Stats = { 
 /**
  * Bases.
@@ -2201,36 +2333,6 @@ sample: SamplePreview | null,
  */
 samples_source: string | null, };
 
-export type TableProfile = { 
-/**
- * The table.
- */
-table: string, 
-/**
- * The snapshot it was computed on.
- */
-snapshot: string, 
-/**
- * Rows.
- */
-rows: number, 
-/**
- * One profile per column, in the table's order.
- */
-columns: Array<ColumnProfile>, 
-/**
- * How long computing it took, in milliseconds.
- */
-compute_ms: number, 
-/**
- * True when read from the cache.
- */
-cached: boolean, 
-/**
- * Where the rows came from.
- */
-source: string, };
-
 export type TableSummary = { 
 /**
  * Name.
@@ -2266,20 +2368,6 @@ fr: string,
  * English text, empty when there is none.
  */
 en?: string, };
-
-export type TopValue = { 
-/**
- * The value.
- */
-value: JsonValue, 
-/**
- * Rows holding it.
- */
-count: number, 
-/**
- * Its label in the column's code list.
- */
-label: string | null, };
 
 export type Variable = { 
 /**
@@ -2444,10 +2532,15 @@ export interface Operations {
   'need.export': [NeedExport, Download];
   'need.import': [NeedImport, NeedView];
   'need.delete': [NeedId, Array<NeedSummary>];
-  'samples.rows': [RowsRequest, RowsPage];
-  'samples.export': [RowsRequest, Download];
-  'samples.profile': [ProfileRequest, ProfilePage];
-  'samples.chart': [ChartRequest, Download];
+  'sql.run': [SqlRun, SqlAnswer];
+  'sql.export': [SqlExport, Download];
+  'sql.cancel': [SqlCancel, SqlCancelled];
+  'sql.complete': [SqlComplete, Completion];
+  'sql.history': [SqlHistoryRequest, SqlHistory];
+  'sql.join': [SqlJoin, JoinPlan];
+  'exercise.list': [NoArgs, ExerciseList];
+  'exercise.get': [ExerciseGet, ExercisePage];
+  'exercise.check': [ExerciseCheck, ExerciseResult];
 }
 
 /** The name of an operation. */
@@ -2500,8 +2593,13 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'need.export': { access: 'read', page: '/api/needs/{id}/export', answer: 'file' },
   'need.import': { access: 'write', page: null, answer: 'json' },
   'need.delete': { access: 'write', page: null, answer: 'json' },
-  'samples.rows': { access: 'read', page: '/api/tables/{name}/rows', answer: 'json' },
-  'samples.export': { access: 'read', page: '/api/tables/{name}/rows.csv', answer: 'file' },
-  'samples.profile': { access: 'read', page: '/api/tables/{name}/profile', answer: 'json' },
-  'samples.chart': { access: 'read', page: '/api/tables/{name}/chart/{column}', answer: 'file' },
+  'sql.run': { access: 'write', page: null, answer: 'json' },
+  'sql.export': { access: 'read', page: null, answer: 'file' },
+  'sql.cancel': { access: 'write', page: null, answer: 'json' },
+  'sql.complete': { access: 'read', page: null, answer: 'json' },
+  'sql.history': { access: 'read', page: null, answer: 'json' },
+  'sql.join': { access: 'read', page: null, answer: 'json' },
+  'exercise.list': { access: 'read', page: null, answer: 'json' },
+  'exercise.get': { access: 'read', page: null, answer: 'json' },
+  'exercise.check': { access: 'write', page: null, answer: 'json' },
 };

@@ -14,6 +14,9 @@ export type Route =
   | { name: 'settings' }
   | { name: 'needs' }
   | { name: 'need'; id: number }
+  | { name: 'console' }
+  | { name: 'exercises' }
+  | { name: 'exercise'; id: number }
   | { name: 'notfound'; hash: string };
 
 const enc = encodeURIComponent;
@@ -66,6 +69,12 @@ export function routePath(r: Route): string {
       return '/needs';
     case 'need':
       return `/needs/${r.id}`;
+    case 'console':
+      return '/console';
+    case 'exercises':
+      return '/exercises';
+    case 'exercise':
+      return `/exercises/${r.id}`;
     case 'notfound':
       return r.hash;
   }
@@ -103,6 +112,12 @@ export function apiUrl(r: Route): string | null {
       return '/api/needs';
     case 'need':
       return `/api/needs/${r.id}`;
+    case 'console':
+      return '/api/sql.history';
+    case 'exercises':
+      return '/api/exercise.list';
+    case 'exercise':
+      return `/api/exercise.get?id=${r.id}`;
     default:
       return null;
   }
@@ -168,6 +183,13 @@ export function parse(hash: string): Route {
     case 'needs':
       if (rest.length === 0) return { name: 'needs' };
       if (rest.length === 1 && /^[1-9][0-9]{0,15}$/.test(rest[0])) return { name: 'need', id: Number(rest[0]) };
+      break;
+    case 'console':
+      if (rest.length === 0) return { name: 'console' };
+      break;
+    case 'exercises':
+      if (rest.length === 0) return { name: 'exercises' };
+      if (rest.length === 1 && /^[1-9][0-9]{0,3}$/.test(rest[0])) return { name: 'exercise', id: Number(rest[0]) };
       break;
   }
   return { name: 'notfound', hash: raw };
