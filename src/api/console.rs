@@ -312,7 +312,7 @@ fn summary(e: &Exercise, p: Option<&ExerciseProgress>) -> ExerciseSummary {
 
 impl Hublot {
     /// The active snapshot's samples database and the snapshot id.
-    fn samples_path(&self) -> Result<(PathBuf, String)> {
+    fn console_samples(&self) -> Result<(PathBuf, String)> {
         let a = self.active()?;
         let p = a.dir.join("samples.sqlite");
         if !p.is_file() {
@@ -350,7 +350,7 @@ impl Hublot {
     /// `sql.run`: one read-only query on the samples, behind the console's guards; recorded in
     /// the history with its time, rows or error.
     pub fn sql_run(&self, r: &SqlRun) -> Result<SqlAnswer> {
-        let (path, snapshot) = self.samples_path()?;
+        let (path, snapshot) = self.console_samples()?;
         let g = Guarded::open(&path)?;
         let reg = match &r.run_id {
             Some(id) => {
@@ -392,7 +392,7 @@ impl Hublot {
 
     /// `sql.export`: every row of a query as CSV (at most 1,000,000 rows and 64 MB).
     pub fn sql_export(&self, r: &SqlExport) -> Result<Download> {
-        let (path, _) = self.samples_path()?;
+        let (path, _) = self.console_samples()?;
         let g = Guarded::open(&path)?;
         let (bytes, _cut) =
             console::export_csv(&g, &r.sql, timeout(r.timeout_ms), r.mask.unwrap_or(true))
@@ -417,7 +417,7 @@ impl Hublot {
 
     /// `sql.complete`: the samples' tables and columns, and the names matching a prefix.
     pub fn sql_complete(&self, r: &SqlComplete) -> Result<Completion> {
-        let (path, _) = self.samples_path()?;
+        let (path, _) = self.console_samples()?;
         let g = Guarded::open(&path)?;
         let e = |x| Error::sqlite(&path, x);
         let names: Vec<String> = {
@@ -566,7 +566,7 @@ impl Hublot {
         let e = exercises::exercise(r.id).ok_or_else(|| {
             Error::NotFound(format!("no exercise {} (1 to {})", r.id, EXERCISES.len()))
         })?;
-        let (path, snapshot) = self.samples_path()?;
+        let (path, snapshot) = self.console_samples()?;
         let g = Guarded::open(&path)?;
         let o = RunOptions {
             timeout: timeout(None),

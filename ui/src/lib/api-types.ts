@@ -15,6 +15,20 @@ export type AnswerKind = "json" | "file";
 
 export type AnyRecord = { "kind": "base" } & BasePage | { "kind": "table" } & TablePage | { "kind": "variable" } & VariablePage | { "kind": "nomenclature" } & NomenclaturePage | { "kind": "code" } & CodeRecord | { "kind": "doc" } & DocPage;
 
+export type Bar = { 
+/**
+ * What it stands for: the value, or the interval (`10–20`, `2019-03`).
+ */
+label: string, 
+/**
+ * The code's label, for a bar of a coded column.
+ */
+code_label: string | null, 
+/**
+ * Rows in it.
+ */
+count: number, };
+
 export type Base = { 
 /**
  * Stable identifier, a slug (`dcir`, `pmsi-mco`).
@@ -229,6 +243,44 @@ after: string, };
 
 export type ChangeOp = "added" | "removed" | "changed";
 
+export type ChartKind = "histogram" | "bars";
+
+export type ChartRequest = { 
+/**
+ * The table.
+ */
+name: string, 
+/**
+ * The column.
+ */
+column: string, 
+/**
+ * Width in pixels (default 520, 200 to 2000).
+ */
+width?: number | null, 
+/**
+ * Height in pixels of a histogram (default 260, 120 to 1500).
+ */
+height?: number | null, };
+
+export type ChartSpec = { 
+/**
+ * Histogram or bars.
+ */
+kind: ChartKind, 
+/**
+ * Its bars, in drawing order.
+ */
+bars: Array<Bar>, 
+/**
+ * Non-null rows outside the bars (the less frequent values of a bar chart).
+ */
+other: number, 
+/**
+ * The width of a histogram's bins (`1`, `0.5`, `month`…).
+ */
+bin: string | null, };
+
 export type CheckReport = { 
 /**
  * Every finding, most severe first.
@@ -385,6 +437,67 @@ nomenclature: Nomenclature,
  * The row.
  */
 code: Code, };
+
+export type ColumnInfo = { 
+/**
+ * Its name (`BEN_SEX_COD`).
+ */
+name: string, 
+/**
+ * Its Table Schema type (`integer`, `date`, `string`…); `string` when the schema does not
+ * describe it.
+ */
+type: string, 
+/**
+ * Its SQL storage type in `samples.sqlite` (`INTEGER`, `REAL`, `TEXT`).
+ */
+sql_type: string, 
+/**
+ * The code list its values come from, when the schema names one.
+ */
+nomenclature: string | null, 
+/**
+ * What it holds (the schema's description).
+ */
+description: string, };
+
+export type ColumnProfile = { 
+/**
+ * The column, with its types and code list.
+ */
+column: ColumnInfo, 
+/**
+ * Empty values.
+ */
+nulls: number, 
+/**
+ * Distinct non-null values.
+ */
+distinct: number, 
+/**
+ * Smallest value (SQLite's order: numbers before text).
+ */
+min: JsonValue, 
+/**
+ * Largest value.
+ */
+max: JsonValue, 
+/**
+ * Mean of the numeric values of a numeric column.
+ */
+mean: number | null, 
+/**
+ * Values that do not have the column's type (text in a number column).
+ */
+off_type: number, 
+/**
+ * The most frequent values, most frequent first (ties by value).
+ */
+top: Array<TopValue>, 
+/**
+ * Its chart, when one makes sense (not for identifiers).
+ */
+chart: ChartSpec | null, };
 
 export type Completion = { 
 /**
@@ -636,6 +749,26 @@ count: number,
  * Whether the request filters on it.
  */
 selected: boolean, };
+
+export type Filter = { 
+/**
+ * The column.
+ */
+column: string, 
+/**
+ * The comparison.
+ */
+op: FilterOp, 
+/**
+ * The value (the lower bound for `between`); empty for `null` / `notnull`.
+ */
+value: string, 
+/**
+ * The upper bound of `between`.
+ */
+high: string | null, };
+
+export type FilterOp = "eq" | "ne" | "contains" | "ge" | "le" | "gt" | "lt" | "between" | "null" | "not-null";
 
 export type Finding = { 
 /**
@@ -1377,6 +1510,26 @@ place: Place,
  */
 text: string, };
 
+export type ProfilePage = { 
+/**
+ * The profile of every column.
+ */
+profile: TableProfile, 
+/**
+ * The SVG chart of each column that has one, by column name (when asked).
+ */
+charts: { [key in string]: string }, };
+
+export type ProfileRequest = { 
+/**
+ * The table.
+ */
+name: string, 
+/**
+ * Also answer each column's chart as SVG markup.
+ */
+charts?: boolean | null, };
+
 export type Progress = { 
 /**
  * Phase.
@@ -1470,6 +1623,88 @@ export type RecordShow = {
 id: string, };
 
 export type Route = "unset" | "authorisation" | "mr-004" | "mr-005" | "mr-006" | "mr-007" | "mr-008" | "esnd";
+
+export type RowsPage = { 
+/**
+ * The table.
+ */
+table: string, 
+/**
+ * Its columns.
+ */
+columns: Array<ColumnInfo>, 
+/**
+ * The rows of the page (values as JSON: numbers, strings, null).
+ */
+rows: Array<Array<JsonValue>>, 
+/**
+ * Labels of the codes shown, by column then code (only columns with a code list).
+ */
+labels: { [key in string]: { [key in string]: string } }, 
+/**
+ * Rows passing the filters.
+ */
+total: number, 
+/**
+ * Rows in the table.
+ */
+table_rows: number, 
+/**
+ * First row of the page.
+ */
+offset: number, 
+/**
+ * Rows per page asked.
+ */
+limit: number, 
+/**
+ * The sort column.
+ */
+sort: string | null, 
+/**
+ * Descending.
+ */
+desc: boolean, 
+/**
+ * The filters, parsed.
+ */
+filters: Array<Filter>, 
+/**
+ * Where the rows came from.
+ */
+source: string, };
+
+export type RowsRequest = { 
+/**
+ * The table (`ER_PRS_F`).
+ */
+name: string, 
+/**
+ * Sort by this column.
+ */
+sort?: string | null, 
+/**
+ * Sort descending.
+ */
+desc?: boolean | null, 
+/**
+ * Filters, each `COLUMN=VALUE`, `COLUMN!=VALUE`, `COLUMN~TEXT` (contains), `COLUMN>=V`,
+ * `COLUMN<=V`, `COLUMN>V`, `COLUMN<V`, `COLUMN=LOW..HIGH`, `COLUMN:null` or
+ * `COLUMN:notnull`; a row passes them all. At most 16, of 256 bytes each.
+ */
+filter?: Array<string> | null, 
+/**
+ * First row, 0-based (wins over `page`).
+ */
+offset?: number | null, 
+/**
+ * Page number, 1-based, of `limit` rows.
+ */
+page?: number | null, 
+/**
+ * Rows per page (default 50, at most 500; ignored by the export).
+ */
+limit?: number | null, };
 
 export type SamplePreview = { 
 /**
@@ -2333,6 +2568,36 @@ sample: SamplePreview | null,
  */
 samples_source: string | null, };
 
+export type TableProfile = { 
+/**
+ * The table.
+ */
+table: string, 
+/**
+ * The snapshot it was computed on.
+ */
+snapshot: string, 
+/**
+ * Rows.
+ */
+rows: number, 
+/**
+ * One profile per column, in the table's order.
+ */
+columns: Array<ColumnProfile>, 
+/**
+ * How long computing it took, in milliseconds.
+ */
+compute_ms: number, 
+/**
+ * True when read from the cache.
+ */
+cached: boolean, 
+/**
+ * Where the rows came from.
+ */
+source: string, };
+
 export type TableSummary = { 
 /**
  * Name.
@@ -2368,6 +2633,20 @@ fr: string,
  * English text, empty when there is none.
  */
 en?: string, };
+
+export type TopValue = { 
+/**
+ * The value.
+ */
+value: JsonValue, 
+/**
+ * Rows holding it.
+ */
+count: number, 
+/**
+ * Its label in the column's code list.
+ */
+label: string | null, };
 
 export type Variable = { 
 /**
@@ -2532,6 +2811,10 @@ export interface Operations {
   'need.export': [NeedExport, Download];
   'need.import': [NeedImport, NeedView];
   'need.delete': [NeedId, Array<NeedSummary>];
+  'samples.rows': [RowsRequest, RowsPage];
+  'samples.export': [RowsRequest, Download];
+  'samples.profile': [ProfileRequest, ProfilePage];
+  'samples.chart': [ChartRequest, Download];
   'sql.run': [SqlRun, SqlAnswer];
   'sql.export': [SqlExport, Download];
   'sql.cancel': [SqlCancel, SqlCancelled];
@@ -2593,6 +2876,10 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'need.export': { access: 'read', page: '/api/needs/{id}/export', answer: 'file' },
   'need.import': { access: 'write', page: null, answer: 'json' },
   'need.delete': { access: 'write', page: null, answer: 'json' },
+  'samples.rows': { access: 'read', page: '/api/tables/{name}/rows', answer: 'json' },
+  'samples.export': { access: 'read', page: '/api/tables/{name}/rows.csv', answer: 'file' },
+  'samples.profile': { access: 'read', page: '/api/tables/{name}/profile', answer: 'json' },
+  'samples.chart': { access: 'read', page: '/api/tables/{name}/chart/{column}', answer: 'file' },
   'sql.run': { access: 'write', page: null, answer: 'json' },
   'sql.export': { access: 'read', page: null, answer: 'file' },
   'sql.cancel': { access: 'write', page: null, answer: 'json' },
