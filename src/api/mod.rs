@@ -15,6 +15,7 @@ pub mod need;
 pub mod ops;
 pub mod settings;
 pub mod snapshots;
+pub mod synth;
 mod sync;
 
 pub use catalogue::{

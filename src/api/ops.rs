@@ -271,6 +271,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
         super::settings::OPS,
         super::cite::OPS,
         super::need::OPS,
+        super::synth::OPS,
     ]
     .into_iter()
     .flatten()

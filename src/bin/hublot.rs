@@ -19,6 +19,8 @@ macro_rules! out {
 
 #[path = "hublot/need.rs"]
 mod need;
+#[path = "hublot/synth.rs"]
+mod synth;
 
 #[derive(Parser)]
 #[command(
@@ -109,6 +111,10 @@ enum Cmd {
         #[command(subcommand)]
         action: need::NeedCmd,
     },
+    /// Generate a coherent synthetic SNDS from the active snapshot's schemas
+    /// (`--persons N --seed S --out DIR [--tables T,…]`), or measure a directory's coherence
+    /// (`--check DIR`).
+    Synth(synth::SynthArgs),
     /// User settings: every one, or set KEY to VALUE (`ui.lang en`, `sync.sources URL`,
     /// `cite.doi_resolver URL`, `sync.publisher_key HEX`).
     Settings {
@@ -425,6 +431,7 @@ fn run() -> anyhow::Result<()> {
             }
         }
         Cmd::Need { action } => need::run(&h, action, cli.json)?,
+        Cmd::Synth(a) => synth::run(&h, a, cli.json)?,
         Cmd::Settings { key, value } => {
             match (key, value) {
                 (Some(k), Some(v)) => h.set_setting(k, v)?,
