@@ -824,7 +824,7 @@ impl World<'_> {
         if let Some(c) = p.cond {
             if !c.acute_onset() && rng.chance(0.7) {
                 let from = p.birth.add(365).max(Date::ymd(2008, 1, 1));
-                let start = between(rng, from, Date::ymd(2019, 6, 30))
+                let start = between(rng, from, Date::ymd(2019, 6, 30).min(last))
                     .or_else(|| between(rng, first, mid));
                 set_ald(p, c, start);
             }
