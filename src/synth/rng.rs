@@ -11,7 +11,7 @@ impl Rng {
     /// A stream derived from `seed` and a label, so that each part of the world has its own
     /// stream and adding a table does not reshuffle the others.
     pub fn derive(seed: u64, label: u64) -> Self {
-        let mut r = Rng(seed ^ label.wrapping_mul(0xA076_1D64_78BD_642F));
+        let mut r = Rng::new(seed ^ label.wrapping_mul(0xA076_1D64_78BD_642F));
         r.next_u64();
         r
     }
