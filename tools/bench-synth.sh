@@ -3,19 +3,21 @@
 # synthetic SNDS was made with) on the same schemas and row counts, in the same run, and the
 # coherence figures of `hublot synth --check` on our output and on the corpus's synthetic-snds.
 #
-#   tools/bench-synth.sh [PERSONS]      (default 110000: about 1 M rows over the 13 core tables)
+#   tools/bench-synth.sh [PERSONS]      (default 86000: about 1 M rows over the 13 core tables)
 #
 # Needs python3 (a venv with tsfaker is made in the work dir, or TSFAKER_VENV reused) and the
 # corpus (HUBLOT_CORPUS, default ../shared/corpus). Prints a summary; the work dir is kept
 # (its path is printed) and removed with the next run's `rm -rf` of your choosing.
 set -euo pipefail
-PERSONS=${1:-110000}
+PERSONS=${1:-86000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CORPUS=${HUBLOT_CORPUS:-$ROOT/../shared/corpus}
 [ -d "$CORPUS/synthetic-snds/schemas" ] || { echo "no corpus at $CORPUS (set HUBLOT_CORPUS)" >&2; exit 1; }
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-(cd "$ROOT" && cargo build --release --locked --bin hublot >&2)
-HB=$CARGO_TARGET_DIR/release/hublot
+if [ -z "${HUBLOT_BIN:-}" ]; then
+  (cd "$ROOT" && cargo build --release --locked --bin hublot >&2)
+fi
+HB=${HUBLOT_BIN:-$CARGO_TARGET_DIR/release/hublot}
 W=$(mktemp -d /tmp/bench-synth.XXXX)
 export HUBLOT_DATA_DIR=$W/data
 "$HB" stats >/dev/null   # installs the bundled catalogue (13 tables) outside the timing
