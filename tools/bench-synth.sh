@@ -50,8 +50,11 @@ for t in m["tables"]:
     n = max(t["rows"], 1)
     dest = os.path.join(w, "tsfaker", os.path.relpath(schema, f"{w}/ours"))
     os.makedirs(os.path.dirname(dest), exist_ok=True)
-    shutil.copy(schema, dest)
-    subprocess.run([tsf, schema, "-n", str(n), "-o", dest[:-5] + ".csv",
+    d = json.load(open(schema))
+    if not d.get("foreignKeys"):
+        d.pop("foreignKeys", None)   # (generator version 1 wrote an empty list)
+    json.dump(d, open(dest, "w"))
+    subprocess.run([tsf, dest, "-n", str(n), "-o", dest[:-5] + ".csv",
                     "--ignore-foreign-keys", "--overwrite", "--logging-level", "ERROR"],
                    check=True, stdout=subprocess.DEVNULL)
     rows += n

@@ -206,9 +206,12 @@ fn schema_json(t: &Table) -> serde_json::Value {
         })
         .collect();
     let mut j = serde_json::json!({
-        "name": t.name, "title": t.title, "produit": t.produit,
-        "fields": fields, "foreignKeys": fks,
+        "name": t.name, "title": t.title, "produit": t.produit, "fields": fields,
     });
+    // Table Schema wants a non-empty `foreignKeys` when there is one.
+    if !fks.is_empty() {
+        j["foreignKeys"] = fks.into();
+    }
     if !t.primary_key.is_empty() {
         j["primaryKey"] = t.primary_key.clone().into();
     }
