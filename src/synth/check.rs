@@ -17,6 +17,7 @@ use ts_rs::TS;
 
 /// A count out of a total.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "SynthMeasure")]
 pub struct Measure {
     /// Rows (or cells) that meet the criterion.
     pub count: u64,
@@ -43,6 +44,7 @@ impl Measure {
 
 /// The figures of one table.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(rename = "SynthTableCheck")]
 pub struct TableCheck {
     /// The table.
     pub name: String,
@@ -58,6 +60,7 @@ pub struct TableCheck {
 
 /// `synth.check`: coherence figures of a directory.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(rename = "SynthCheckReport")]
 pub struct CheckReport {
     /// The directory.
     pub dir: String,

@@ -94,6 +94,7 @@ impl CodeLists {
 
 /// What to generate.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(rename = "SynthOptions")]
 pub struct GenerateOptions {
     /// Number of persons (1 to 10,000,000).
     pub persons: u64,
@@ -106,6 +107,7 @@ pub struct GenerateOptions {
 
 /// Rows written for one table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "SynthTableCount")]
 pub struct TableCount {
     /// The table.
     pub name: String,
@@ -120,6 +122,7 @@ pub struct TableCount {
 
 /// `synth-manifest.json`: what a run wrote.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(rename = "SynthManifest")]
 pub struct Manifest {
     /// `hublot-synth`.
     pub generator: String,
