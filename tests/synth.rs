@@ -80,7 +80,9 @@ fn plant(
 }
 
 fn cell<'a>(h: &[String], r: &'a [String], c: &str) -> &'a str {
-    &r[h.iter().position(|x| x == c).unwrap_or_else(|| panic!("column {c}"))]
+    &r[h.iter()
+        .position(|x| x == c)
+        .unwrap_or_else(|| panic!("column {c}"))]
 }
 
 #[test]
@@ -94,7 +96,12 @@ fn a_generated_world_is_coherent() {
     assert_eq!(ben.rows, 20_000);
     for t in &m.tables {
         assert!(t.rows > 0, "{} has no rows", t.name);
-        assert_eq!(common::csv_rows(&csv_of(&out, &t.name)), t.rows, "{}", t.name);
+        assert_eq!(
+            common::csv_rows(&csv_of(&out, &t.name)),
+            t.rows,
+            "{}",
+            t.name
+        );
     }
     let r = check(&h, &out);
     eprintln!(
@@ -184,13 +191,21 @@ fn the_checker_finds_planted_defects() {
     assert!(clean.examples.is_empty(), "{:#?}", clean.examples);
 
     // An orphan person id in the prestations.
-    plant(&out, "ER_PRS_F", "BEN_NIR_PSA", |_, _| true, |_, _| {
-        vec![("BEN_NIR_PSA".into(), "ZZZZZZZZZZZZZZZZZ".into())]
-    });
+    plant(
+        &out,
+        "ER_PRS_F",
+        "BEN_NIR_PSA",
+        |_, _| true,
+        |_, _| vec![("BEN_NIR_PSA".into(), "ZZZZZZZZZZZZZZZZZ".into())],
+    );
     let r = check(&h, &out);
     assert_eq!(r.person_ids.count, r.person_ids.total - 1);
     assert!(r.foreign_keys.percent.unwrap() < 100.0);
-    assert!(r.examples.iter().any(|e| e.contains("ZZZZZZZZZZZZZZZZZ")), "{:?}", r.examples);
+    assert!(
+        r.examples.iter().any(|e| e.contains("ZZZZZZZZZZZZZZZZZ")),
+        "{:?}",
+        r.examples
+    );
 
     // A stay ending before it starts.
     plant(
@@ -210,16 +225,24 @@ fn the_checker_finds_planted_defects() {
     assert!(r.date_violations.percent.unwrap() > 0.0);
 
     // A diagnosis that is not in the code list.
-    plant(&out, "T_MCOaaB", "DGN_PAL", |_, _| true, |_, _| {
-        vec![("DGN_PAL".into(), "XX99".into())]
-    });
+    plant(
+        &out,
+        "T_MCOaaB",
+        "DGN_PAL",
+        |_, _| true,
+        |_, _| vec![("DGN_PAL".into(), "XX99".into())],
+    );
     let r = check(&h, &out);
     assert_eq!(r.valid_codes.count, r.valid_codes.total - 1);
 
     // A pharmacy row whose prestation key is broken.
-    plant(&out, "ER_PHA_F", "DCT_ORD_NUM", |_, _| true, |_, _| {
-        vec![("DCT_ORD_NUM".into(), "1".into())]
-    });
+    plant(
+        &out,
+        "ER_PHA_F",
+        "DCT_ORD_NUM",
+        |_, _| true,
+        |_, _| vec![("DCT_ORD_NUM".into(), "1".into())],
+    );
     let r = check(&h, &out);
     assert_eq!(r.dcir_joinable.count, r.dcir_joinable.total - 1);
     assert!(r.dcir_joinable.percent.unwrap() < 100.0);

@@ -15,8 +15,8 @@ pub mod need;
 pub mod ops;
 pub mod settings;
 pub mod snapshots;
-pub mod synth;
 mod sync;
+pub mod synth;
 
 pub use catalogue::{
     BaseGet, BasePage, BaseRef, CodeGet, CodeRecord, DocGet, NomenclaturePage, NomenclatureRequest,

@@ -188,7 +188,10 @@ fn read_lists(dir: &Path, tables: &[Src]) -> Result<CodeLists> {
 }
 
 /// Streams the rows of a CSV (comma or semicolon, sniffed from the header line).
-fn rows(path: &Path, mut f: impl FnMut(u64, &csv::StringRecord) -> Result<()>) -> Result<Vec<String>> {
+fn rows(
+    path: &Path,
+    mut f: impl FnMut(u64, &csv::StringRecord) -> Result<()>,
+) -> Result<Vec<String>> {
     use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut r = std::io::BufReader::new(file);
@@ -304,7 +307,12 @@ pub fn check(dir: &Path, fallback: Option<&CodeLists>) -> Result<CheckReport> {
             idx(&header, "BEN_DCD_DTE"),
             idx(&header, "BEN_IDT_ANO"),
         );
-        let dcd_pat = s.table.variables.iter().find(|v| v.name == "BEN_DCD_DTE").and_then(|v| v.format.clone());
+        let dcd_pat = s
+            .table
+            .variables
+            .iter()
+            .find(|v| v.name == "BEN_DCD_DTE")
+            .and_then(|v| v.format.clone());
         rows(&s.csv, |_, rec| {
             if let Some(i) = idta {
                 idt.insert(rec.get(i).unwrap_or("").trim().to_string());
@@ -399,7 +407,11 @@ pub fn check(dir: &Path, fallback: Option<&CodeLists>) -> Result<CheckReport> {
             .find_map(|c| idx(&header, c));
         let nai = idx(&header, "BEN_NAI_ANN");
         let dcd = idx(&header, "BEN_DCD_DTE");
-        let stay = match (idx(&header, "NIR_ANO_17"), idx(&header, "ENT_DAT"), idx(&header, "SOR_DAT")) {
+        let stay = match (
+            idx(&header, "NIR_ANO_17"),
+            idx(&header, "ENT_DAT"),
+            idx(&header, "SOR_DAT"),
+        ) {
             (Some(a), Some(b), Some(c)) => Some((a, b, c)),
             _ => None,
         };
@@ -416,7 +428,10 @@ pub fn check(dir: &Path, fallback: Option<&CodeLists>) -> Result<CheckReport> {
                 let ok = l.contains(v);
                 tc.valid_codes.add(ok);
                 if !ok {
-                    note(format!("{file}:{line}: {} = {v:?} is not in its code list", header[*i]));
+                    note(format!(
+                        "{file}:{line}: {} = {v:?} is not in its code list",
+                        header[*i]
+                    ));
                 }
             }
             for (cols, set, dcir, target) in &fks {
@@ -429,14 +444,21 @@ pub fn check(dir: &Path, fallback: Option<&CodeLists>) -> Result<CheckReport> {
                     report.dcir_joinable.add(ok);
                 }
                 if !ok {
-                    note(format!("{file}:{line}: no row of {target} for {:?}", cols.iter().map(|&i| cell(i)).collect::<Vec<_>>()));
+                    note(format!(
+                        "{file}:{line}: no row of {target} for {:?}",
+                        cols.iter().map(|&i| cell(i)).collect::<Vec<_>>()
+                    ));
                 }
             }
             let mut person = None;
             if let Some((i, by_idt)) = person_col {
                 let v = cell(i);
                 if !v.is_empty() {
-                    let ok = if by_idt { idt.contains(v) } else { persons.contains_key(v) };
+                    let ok = if by_idt {
+                        idt.contains(v)
+                    } else {
+                        persons.contains_key(v)
+                    };
                     report.person_ids.add(ok);
                     if !ok {
                         note(format!("{file}:{line}: person {v:?} is not in IR_BEN_R"));
@@ -497,7 +519,9 @@ pub fn check(dir: &Path, fallback: Option<&CodeLists>) -> Result<CheckReport> {
                 report.stay_overlaps.add(overlap);
                 if overlap {
                     tc.date_violations.count += 1;
-                    note(format!("{file}:{line}: stay of {p} overlaps an earlier one"));
+                    note(format!(
+                        "{file}:{line}: stay of {p} overlaps an earlier one"
+                    ));
                 }
                 let end = match last {
                     Some((q, end)) if q == p.as_str() => end.max(*x),

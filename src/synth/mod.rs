@@ -298,8 +298,11 @@ pub fn generate(
         took_ms: start.elapsed().as_millis() as u64,
     };
     let mp = out.join(MANIFEST);
-    std::fs::write(&mp, serde_json::to_vec_pretty(&m).expect("manifest serialises"))
-        .map_err(|e| Error::io(&mp, e))?;
+    std::fs::write(
+        &mp,
+        serde_json::to_vec_pretty(&m).expect("manifest serialises"),
+    )
+    .map_err(|e| Error::io(&mp, e))?;
     Ok(m)
 }
 
@@ -335,13 +338,14 @@ fn write_code_lists(tables: &[&Table], codes: &CodeLists, out: &Path) -> Result<
         std::fs::write(&jp, serde_json::to_vec_pretty(&j).expect("json"))
             .map_err(|e| Error::io(&jp, e))?;
         let cp = dir.join(format!("{file}.csv"));
-        let mut w = csv::WriterBuilder::new().delimiter(b';').from_path(&cp).map_err(
-            |e| Error::Csv {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_path(&cp)
+            .map_err(|e| Error::Csv {
                 path: cp.clone(),
                 line: 0,
                 message: e.to_string(),
-            },
-        )?;
+            })?;
         let err = |e: csv::Error| Error::Csv {
             path: cp.clone(),
             line: 0,

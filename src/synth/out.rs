@@ -58,7 +58,11 @@ impl TableOut {
     pub fn create(table: &Table, codes: &CodeLists, path: PathBuf) -> Result<TableOut> {
         let f = File::create(&path).map_err(io(&path))?;
         let mut w = BufWriter::with_capacity(1 << 16, f);
-        let header: Vec<String> = table.variables.iter().map(|v| csv_escape(&v.name)).collect();
+        let header: Vec<String> = table
+            .variables
+            .iter()
+            .map(|v| csv_escape(&v.name))
+            .collect();
         writeln!(w, "{}", header.join(",")).map_err(io(&path))?;
         Ok(TableOut {
             cols: table
@@ -145,7 +149,10 @@ impl TableOut {
 
     pub fn finish(self) -> Result<u64> {
         let path = self.path;
-        let f = self.w.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        let f = self
+            .w
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
         f.sync_all().map_err(io(&path))?;
         Ok(self.rows)
     }

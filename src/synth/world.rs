@@ -33,8 +33,8 @@ const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 /// The tables the world models.
 pub(crate) const KNOWN: [&str; 13] = [
-    "IR_BEN_R", "ER_PRS_F", "ER_PHA_F", "ER_CAM_F", "ER_ETE_F", "T_MCOaaB", "T_MCOaaC",
-    "T_MCOaaD", "T_MCOaaA", "IR_IMB_R", "KI_CCI_R", "DA_PRA_R", "BE_IDE_R",
+    "IR_BEN_R", "ER_PRS_F", "ER_PHA_F", "ER_CAM_F", "ER_ETE_F", "T_MCOaaB", "T_MCOaaC", "T_MCOaaD",
+    "T_MCOaaA", "IR_IMB_R", "KI_CCI_R", "DA_PRA_R", "BE_IDE_R",
 ];
 /// Columns that identify a person.
 const PERSON_COLS: [&str; 3] = ["BEN_NIR_PSA", "NIR_ANO_17", "BEN_IDT_ANO"];
@@ -499,7 +499,11 @@ impl World<'_> {
             plan.push((128, false, (d + 1) % n, "CLINIQUE"));
         }
         for (i, (cat, public, dept, label)) in plan.into_iter().enumerate() {
-            let finess = luhn(&format!("{}{:06}", self.depts[dept].code2, i * 7919 % 1_000_000));
+            let finess = luhn(&format!(
+                "{}{:06}",
+                self.depts[dept].code2,
+                i * 7919 % 1_000_000
+            ));
             let ges = luhn(&format!("{}{}", self.depts[dept].code2, rng.digits(6)));
             let postal = format!("{}{}", self.depts[dept].code2, rng.range(100, 990));
             let com = format!("{}{}", self.depts[dept].code2, rng.digits(3));
@@ -606,7 +610,10 @@ impl World<'_> {
                 ("IDE_ETA_NU8", text(&e.finess[..8])),
                 ("IDE_ETA_NOM", text(&e.name)),
                 ("IDE_BDI_COD", text(&e.postal)),
-                ("IDE_CPT_RSC", text(format!("{} (DONNEES SYNTHETIQUES)", e.name))),
+                (
+                    "IDE_CPT_RSC",
+                    text(format!("{} (DONNEES SYNTHETIQUES)", e.name)),
+                ),
                 ("IDE_INS_COM", text(&e.com)),
                 ("IDE_PSH_CAT", text(e.cat.to_string())),
                 ("IDE_GES_NUM", text(&e.ges)),
@@ -757,7 +764,10 @@ impl World<'_> {
             .death
             .unwrap_or(inserted)
             .max(p.last_care.unwrap_or(inserted));
-        let maj = touched.add(rng.range(1, 30)).min(extract_date()).max(inserted);
+        let maj = touched
+            .add(rng.range(1, 30))
+            .min(extract_date())
+            .max(inserted);
         let last_care = p.last_care;
         self.emit(self.ix.ben, Some(p), p.birth, None, rng, |t, r| {
             t.set(r, "BEN_CDI_NIR", text("00"));
@@ -872,7 +882,13 @@ impl World<'_> {
         }
         let radiologist = self.ps_for(6, p.dept);
         let screening: [(bool, f64, &'static str, i64, f64); 4] = [
-            (p.sex == 2 && (50..=74).contains(&age), 0.5, "QEQK001", 1351, 66.0),
+            (
+                p.sex == 2 && (50..=74).contains(&age),
+                0.5,
+                "QEQK001",
+                1351,
+                66.0,
+            ),
             (age >= 65, 0.15, "ZBQK002", 1351, 21.0),
             (p.sex == 2 && age >= 65, 0.15, "PAQK007", 1351, 40.0),
             ((50..=74).contains(&age), 0.08, "ZCQM006", 1324, 56.0),
@@ -1007,8 +1023,16 @@ impl World<'_> {
                 0.05,
                 surgery("K802", "HMFC004", (1, 2), false, true),
             ),
-            (age >= 55, 0.08, surgery("M169", "NEKA020", (4, 6), false, true)),
-            (age >= 55, 0.06, surgery("M179", "NFKA007", (4, 6), false, true)),
+            (
+                age >= 55,
+                0.08,
+                surgery("M169", "NEKA020", (4, 6), false, true),
+            ),
+            (
+                age >= 55,
+                0.06,
+                surgery("M179", "NFKA007", (4, 6), false, true),
+            ),
         ];
         let mut cataract = plan("H259", (0, 0), false);
         cataract.acts = vec![("BFGA427", "1", 0)];
@@ -1152,11 +1176,7 @@ impl World<'_> {
             t.set(r, "SOR_ANN", Val::Int(exit.year()));
             t.set(r, "SOR_MOI", Val::Date(exit));
         })?;
-        let all_das: Vec<String> = das
-            .iter()
-            .map(|s| s.to_string())
-            .chain(extra_das)
-            .collect();
+        let all_das: Vec<String> = das.iter().map(|s| s.to_string()).chain(extra_das).collect();
         for (k, d) in all_das.into_iter().enumerate() {
             self.emit(self.ix.d, Some(&*p), entry, parent, rng, |t, r| {
                 key(t, r);
@@ -1165,14 +1185,21 @@ impl World<'_> {
             })?;
         }
         for (code, activity, delay) in acts.iter().copied() {
-            self.emit(self.ix.a, Some(&*p), entry.add(delay), parent, rng, |t, r| {
-                key(t, r);
-                t.set(r, "ACV_ACT", text(activity));
-                t.set(r, "CDC_ACT", text(code));
-                t.set(r, "ENT_DAT_DEL", Val::Int(delay));
-                t.set(r, "NBR_EXE_ACT", Val::Int(1));
-                t.set(r, "PHA_ACT", text("0"));
-            })?;
+            self.emit(
+                self.ix.a,
+                Some(&*p),
+                entry.add(delay),
+                parent,
+                rng,
+                |t, r| {
+                    key(t, r);
+                    t.set(r, "ACV_ACT", text(activity));
+                    t.set(r, "CDC_ACT", text(code));
+                    t.set(r, "ENT_DAT_DEL", Val::Int(delay));
+                    t.set(r, "NBR_EXE_ACT", Val::Int(1));
+                    t.set(r, "PHA_ACT", text("0"));
+                },
+            )?;
         }
         // Private clinics bill the stay through the DCIR.
         if !self.etabs[etab].public {
@@ -1227,7 +1254,13 @@ impl World<'_> {
             .unwrap_or(0)
     }
 
-    fn consultation(&mut self, p: &mut Person, day: Date, doctor: usize, rng: &mut Rng) -> Result<()> {
+    fn consultation(
+        &mut self,
+        p: &mut Person,
+        day: Date,
+        doctor: usize,
+        rng: &mut Rng,
+    ) -> Result<()> {
         let gp = self.ps[doctor].spe == 1;
         let (nature, bse) = if gp { (1111, 25.0) } else { (1112, 30.0) };
         let overrun = if self.ps[doctor].cnv == 3 {
@@ -1372,11 +1405,7 @@ impl World<'_> {
             t.set(r, "EXE_SOI_DTF", Val::Date(x.end));
             t.set(r, "EXE_SOI_AMD", Val::Date(x.start));
             t.set(r, "EXE_SOI_AMF", Val::Date(x.end));
-            t.set(
-                r,
-                "PRE_PRE_DTD",
-                x.presc.map_or(text(""), Val::Date),
-            );
+            t.set(r, "PRE_PRE_DTD", x.presc.map_or(text(""), Val::Date));
             t.set(r, "PRS_NAT_REF", Val::Int(x.nature));
             t.set(r, "PRS_ACT_QTE", Val::Num(x.qte));
             t.set(r, "PRS_PAI_MNT", Val::Num(x.pai));
@@ -1460,7 +1489,14 @@ fn maybe_das(rng: &mut Rng, sp: &mut StayPlan, options: &[(&'static str, f64)]) 
 fn draw_condition(rng: &mut Rng, age: i64, sex: i64) -> Option<Cond> {
     use Cond::*;
     let (prob, pool): (f64, Vec<Cond>) = if age >= 62 {
-        let mut v = vec![Diabetes, Diabetes, Coronary, Stroke, HeartFailure, Parkinson];
+        let mut v = vec![
+            Diabetes,
+            Diabetes,
+            Coronary,
+            Stroke,
+            HeartFailure,
+            Parkinson,
+        ];
         if sex == 2 {
             v.push(BreastCancer);
         }
