@@ -44,6 +44,7 @@ pub mod search;
 pub mod serve;
 pub mod store;
 pub mod sync;
+pub mod synth;
 
 pub use api::{Hublot, ImportReport, ImportRequest, Record};
 pub use error::{Error, ErrorBody, Result};

@@ -18,6 +18,7 @@ pub mod samples;
 pub mod settings;
 pub mod snapshots;
 mod sync;
+pub mod synth;
 
 pub use catalogue::{
     BaseGet, BasePage, BaseRef, CodeGet, CodeRecord, DocGet, NomenclaturePage, NomenclatureRequest,

@@ -273,6 +273,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
         super::need::OPS,
         super::samples::OPS,
         super::console::OPS,
+        super::synth::OPS,
     ]
     .into_iter()
     .flatten()

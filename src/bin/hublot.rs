@@ -23,6 +23,8 @@ mod console;
 mod need;
 #[path = "hublot/samples.rs"]
 mod samples;
+#[path = "hublot/synth.rs"]
+mod synth;
 
 #[derive(Parser)]
 #[command(
@@ -127,6 +129,10 @@ enum Cmd {
         #[command(subcommand)]
         action: console::ExerciseCmd,
     },
+    /// Generate a coherent synthetic SNDS from the active snapshot's schemas
+    /// (`--persons N --seed S --out DIR [--tables T,…]`), or measure a directory's coherence
+    /// (`--check DIR`).
+    Synth(synth::SynthArgs),
     /// User settings: every one, or set KEY to VALUE (`ui.lang en`, `sync.sources URL`,
     /// `cite.doi_resolver URL`, `sync.publisher_key HEX`).
     Settings {
@@ -448,6 +454,7 @@ fn run() -> anyhow::Result<()> {
         Cmd::Chart(a) => samples::chart(&h, a, cli.json)?,
         Cmd::Sql(a) => console::sql(&h, a, cli.json)?,
         Cmd::Exercise { action } => console::exercise(&h, action, cli.json)?,
+        Cmd::Synth(a) => synth::run(&h, a, cli.json)?,
         Cmd::Settings { key, value } => {
             match (key, value) {
                 (Some(k), Some(v)) => h.set_setting(k, v)?,

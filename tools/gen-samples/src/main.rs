@@ -7,6 +7,14 @@
 //! ```
 //! DIR defaults to `catalogue-snapshots/default`. The output depends only on the snapshot's
 //! schemas and code lists and on the seed, so a rerun gives identical files.
+//!
+//! The product generator is `src/synth` in the core (`hublot synth --persons N --seed S --out
+//! DIR`), grown from this world: any number of persons, streamed, for any snapshot, with a
+//! checker (`hublot synth --check DIR`). This tool stays only to keep the bundled 60-person
+//! sample byte-stable: its fixed teaching profiles and traps (twins sharing a pseudonym, lines
+//! "for information", deaths not yet coded) are what the bundled tests and docs rely on. New world
+//! logic goes into `src/synth`; `hublot synth --persons 60 --out DIR` then `hublot import DIR`
+//! gives a bundled-size sample from the core.
 
 mod date;
 mod manifest;

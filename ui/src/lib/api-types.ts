@@ -2434,6 +2434,172 @@ export type SyncStatusRequest = {
  */
 sources?: Array<string>, };
 
+export type SynthCheck = { 
+/**
+ * The directory (`schemas/<produit>/<TABLE>.json` beside `<TABLE>.csv`).
+ */
+dir: string, };
+
+export type SynthCheckReport = { 
+/**
+ * The directory.
+ */
+dir: string, 
+/**
+ * Tables with rows.
+ */
+tables: number, 
+/**
+ * Rows in all tables.
+ */
+rows: number, 
+/**
+ * Rows whose foreign-key values (all non-empty) are found in the table referenced, over
+ * every declared foreign key whose table is present.
+ */
+foreign_keys: SynthMeasure, 
+/**
+ * Rows of fact tables whose person (`BEN_NIR_PSA`, `NIR_ANO_17`, `BEN_IDT_ANO`) is in the
+ * beneficiary table `IR_BEN_R`.
+ */
+person_ids: SynthMeasure, 
+/**
+ * Rows with a date out of order: start after end (`…_DTD`/`…_DTF`, `…_AMD`/`…_AMF`,
+ * `ENT_DAT`/`SOR_DAT`), care before birth (year of `BEN_NAI_ANN`, the row's or the
+ * person's) or after death (`BEN_DCD_DTE`), or a hospital stay overlapping an earlier stay
+ * of the same person. `count` is the violations.
+ */
+date_violations: SynthMeasure, 
+/**
+ * Stays (rows with `NIR_ANO_17`, `ENT_DAT`, `SOR_DAT`) overlapping another stay of the
+ * person (also counted in `date_violations`).
+ */
+stay_overlaps: SynthMeasure, 
+/**
+ * Non-empty cells of code-listed columns whose code is in the list (lists found in the
+ * directory, else in the catalogue).
+ */
+valid_codes: SynthMeasure, 
+/**
+ * DCIR detail rows (a foreign key to `ER_PRS_F`) whose keys find their prestation.
+ */
+dcir_joinable: SynthMeasure, 
+/**
+ * Per table.
+ */
+per_table: Array<SynthTableCheck>, 
+/**
+ * The first problems found, with file, line and column.
+ */
+examples: Array<string>, };
+
+export type SynthGenerate = { 
+/**
+ * The directory to write (created when missing).
+ */
+out: string, 
+/**
+ * Number of persons (1 to 10,000,000).
+ */
+persons: number, 
+/**
+ * Seed: the same seed gives the same bytes.
+ */
+seed: number, 
+/**
+ * Only these tables (every table of the active snapshot when empty).
+ */
+tables: Array<string>, };
+
+export type SynthManifest = { 
+/**
+ * `hublot-synth`.
+ */
+generator: string, 
+/**
+ * [`GENERATOR_VERSION`].
+ */
+version: string, 
+/**
+ * The seed.
+ */
+seed: number, 
+/**
+ * Persons generated.
+ */
+persons: number, 
+/**
+ * Tables and their rows, by name.
+ */
+tables: Array<SynthTableCount>, 
+/**
+ * Rows in all tables.
+ */
+total_rows: number, 
+/**
+ * Code lists written under `nomenclatures/`.
+ */
+code_lists: number, 
+/**
+ * Time taken, in milliseconds (not part of the determinism promise).
+ */
+took_ms: number, };
+
+export type SynthMeasure = { 
+/**
+ * Rows (or cells) that meet the criterion.
+ */
+count: number, 
+/**
+ * Rows (or cells) checked.
+ */
+total: number, 
+/**
+ * `count / total` in percent; `None` when nothing was checked.
+ */
+percent: number | null, };
+
+export type SynthTableCheck = { 
+/**
+ * The table.
+ */
+name: string, 
+/**
+ * Its rows.
+ */
+rows: number, 
+/**
+ * Foreign-key values that resolve.
+ */
+foreign_keys: SynthMeasure, 
+/**
+ * Rows whose dates are out of order.
+ */
+date_violations: SynthMeasure, 
+/**
+ * Code-listed cells whose code is in the list.
+ */
+valid_codes: SynthMeasure, };
+
+export type SynthTableCount = { 
+/**
+ * The table.
+ */
+name: string, 
+/**
+ * Its `produit` (the folder under `schemas/`).
+ */
+produit: string, 
+/**
+ * How its rows were made: `world` (modelled), `child of T` (keys of T's rows),
+ * `person` (rows of some persons), `reference` (a few typed rows).
+ */
+how: string, 
+/**
+ * Rows written.
+ */
+rows: number, };
+
 export type SystemSnapshot = { 
 /**
  * The data directory.
@@ -2824,6 +2990,8 @@ export interface Operations {
   'exercise.list': [NoArgs, ExerciseList];
   'exercise.get': [ExerciseGet, ExercisePage];
   'exercise.check': [ExerciseCheck, ExerciseResult];
+  'synth.generate': [SynthGenerate, SynthManifest];
+  'synth.check': [SynthCheck, SynthCheckReport];
 }
 
 /** The name of an operation. */
@@ -2889,4 +3057,6 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'exercise.list': { access: 'read', page: null, answer: 'json' },
   'exercise.get': { access: 'read', page: null, answer: 'json' },
   'exercise.check': { access: 'write', page: null, answer: 'json' },
+  'synth.generate': { access: 'local-only', page: null, answer: 'json' },
+  'synth.check': { access: 'local-only', page: null, answer: 'json' },
 };
