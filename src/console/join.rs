@@ -67,6 +67,9 @@ fn alias(t: &str, used: &mut Vec<String>) -> String {
     a
 }
 
+/// One way over a foreign key: the other table, this side's columns, the other side's.
+type Edge<'a> = (&'a str, &'a [String], &'a [String]);
+
 /// The shortest path from `a` to `b` over `fks` (each usable both ways), at most `max_hops`
 /// joins, among tables that `exists`.
 pub fn plan(
@@ -77,7 +80,7 @@ pub fn plan(
 ) -> Option<JoinPlan> {
     const MAX_HOPS: usize = 4;
     // Adjacency: table → (other, its columns, other's columns).
-    let mut adj: BTreeMap<&str, Vec<(&str, &[String], &[String])>> = BTreeMap::new();
+    let mut adj: BTreeMap<&str, Vec<Edge>> = BTreeMap::new();
     for fk in fks {
         if fk.table == fk.ref_table || !exists(&fk.table) || !exists(&fk.ref_table) {
             continue;
@@ -94,7 +97,7 @@ pub fn plan(
     for v in adj.values_mut() {
         v.sort_by_key(|(_, f, _)| std::cmp::Reverse(f.len()));
     }
-    let mut prev: BTreeMap<&str, (&str, &[String], &[String])> = BTreeMap::new();
+    let mut prev: BTreeMap<&str, Edge> = BTreeMap::new();
     let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
     let mut q = VecDeque::new();
     depth.insert(a, 0);
