@@ -548,7 +548,7 @@ fn column_profile(
         if a.over {
             let mut st = conn
                 .prepare(&format!(
-                    "SELECT min(max(CAST(floor(({col} - ?1) / ?2) AS INTEGER), 0), ?3) AS b, count(*) \
+                    "SELECT min(max(CAST(({col} - ?1) / ?2 AS INTEGER), 0), ?3) AS b, count(*) \
                      FROM {} WHERE typeof({col}) IN ('integer','real') GROUP BY b",
                     t.quoted()
                 ))
@@ -770,5 +770,35 @@ mod tests {
         let labels: Vec<&str> = c.bars.iter().map(|b| b.label.as_str()).collect();
         assert_eq!(labels, ["2019-01", "2019-02", "2019-03", "2019-04"]);
         assert_eq!(c.bars.iter().map(|b| b.count).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn columns_past_the_exact_bound_are_profiled_by_sql() {
+        // More distinct values than EXACT_DISTINCT: the histogram comes from SQL, which must work
+        // on SQLite as bundled (no math functions such as floor).
+        let n = EXACT_DISTINCT as i64 + 5_000;
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE _hublot_samples(name TEXT PRIMARY KEY, source TEXT NOT NULL, rows INTEGER NOT NULL);
+             CREATE TABLE T (ID INTEGER, AMOUNT REAL);",
+        )
+        .unwrap();
+        conn.execute("INSERT INTO _hublot_samples VALUES('T','test',?1)", [n])
+            .unwrap();
+        conn.execute(
+            "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM s WHERE i+1 < ?1)
+             INSERT INTO T SELECT i, i * 0.5 FROM s",
+            [n],
+        )
+        .unwrap();
+        let path = Path::new(":memory:");
+        let t = SampleTable::open(&conn, path, "T", None).unwrap();
+        let p = profile_table(&conn, path, &t, &crate::samples::NoLabels, "test").unwrap();
+        for c in &p.columns {
+            assert_eq!(c.distinct, n as u64, "{}", c.column.name);
+            let chart = c.chart.as_ref().expect("a histogram");
+            let total: u64 = chart.bars.iter().map(|b| b.count).sum::<u64>() + chart.other;
+            assert_eq!(total, n as u64, "every value in a bin: {}", c.column.name);
+        }
     }
 }
