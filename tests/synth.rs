@@ -86,14 +86,16 @@ fn cell<'a>(h: &[String], r: &'a [String], c: &str) -> &'a str {
 }
 
 #[test]
-fn a_generated_world_is_coherent() {
+fn a_generated_world_of_100_000_persons_is_coherent() {
+    // The size the issue names: rare paths (deaths during a stay, births, long stays) all occur.
+    const PERSONS: u64 = 100_000;
     let (d, h) = open();
     let out = d.path().join("synth");
-    let m = generate(&h, &out, 20_000, 7);
-    assert_eq!(m.persons, 20_000);
+    let m = generate(&h, &out, PERSONS, 7);
+    assert_eq!(m.persons, PERSONS);
     assert_eq!(m.tables.len(), 13, "{:?}", m.tables);
     let ben = m.tables.iter().find(|t| t.name == "IR_BEN_R").unwrap();
-    assert_eq!(ben.rows, 20_000);
+    assert_eq!(ben.rows, PERSONS);
     for t in &m.tables {
         assert!(t.rows > 0, "{} has no rows", t.name);
         assert_eq!(
@@ -114,7 +116,7 @@ fn a_generated_world_is_coherent() {
     assert!(r.examples.is_empty(), "{:#?}", r.examples);
     assert_eq!(r.foreign_keys.percent, Some(100.0));
     assert_eq!(r.person_ids.percent, Some(100.0));
-    assert!(r.date_violations.total > 20_000);
+    assert!(r.date_violations.total > PERSONS);
     assert_eq!(r.date_violations.count, 0);
     assert_eq!(r.stay_overlaps.count, 0);
     assert!(r.stay_overlaps.total > 1000);
