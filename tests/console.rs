@@ -96,6 +96,38 @@ fn a_runaway_query_is_stopped_by_the_time_limit() {
 }
 
 #[test]
+fn a_cancel_that_arrives_before_its_run_stops_the_run() {
+    // The app shows Cancel as soon as it sends sql.run; over HTTP the cancel can come first.
+    let dir = common::data_dir();
+    let h = Hublot::open(Some(dir.path().to_path_buf())).unwrap();
+    let early = h
+        .sql_cancel(&SqlCancel {
+            run_id: "run-early".into(),
+        })
+        .unwrap();
+    assert!(!early.cancelled, "nothing was running yet");
+    let a = h
+        .sql_run(&SqlRun {
+            sql: RUNAWAY.into(),
+            timeout_ms: Some(30_000),
+            run_id: Some("run-early".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(a.error.expect("cancelled").kind, "cancelled");
+    // The early cancel was used once: the same id runs again.
+    let b = h
+        .sql_run(&SqlRun {
+            sql: "SELECT count(*) AS n FROM IR_BEN_R".into(),
+            run_id: Some("run-early".into()),
+            mask: Some(false),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(b.error.is_none(), "{:?}", b.error);
+}
+
+#[test]
 fn a_running_query_can_be_cancelled() {
     let dir = common::data_dir();
     let h = Hublot::open(Some(dir.path().to_path_buf())).unwrap();
@@ -109,13 +141,15 @@ fn a_running_query_can_be_cancelled() {
             })
             .unwrap()
         });
-        // Until the run is registered and sees the flag.
+        // Cancelled while it runs, or before it registered (then it stops as soon as it
+        // starts and may be over before a cancel finds it running).
         while !h
             .sql_cancel(&SqlCancel {
                 run_id: "run-1".into(),
             })
             .unwrap()
             .cancelled
+            && !t.is_finished()
         {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }

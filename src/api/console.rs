@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use ts_rs::TS;
 
 /// The operations of the console and the exercises.
@@ -139,7 +139,8 @@ pub struct SqlCancel {
 /// Answer of `sql.cancel`.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SqlCancelled {
-    /// Whether a run of that id was running (it stops at its next step).
+    /// Whether a run of that id was running (it stops at its next step). A cancel that arrives
+    /// before its run (the two requests raced) stops the run as soon as it starts.
     pub cancelled: bool,
 }
 
@@ -282,6 +283,14 @@ pub struct ExerciseResult {
 /// Runs registered by their `run_id`, so that `sql.cancel` reaches them.
 static RUNNING: LazyLock<Mutex<HashMap<String, Arc<AtomicBool>>>> = LazyLock::new(Default::default);
 
+/// `run_id`s cancelled before their run registered: a front end shows Cancel as soon as it sends
+/// `sql.run`, and over HTTP the two requests may arrive in either order. The run is stopped as
+/// soon as it starts. Kept for a minute, at most [`MAX_EARLY_CANCELS`].
+static CANCELLED_EARLY: LazyLock<Mutex<HashMap<String, Instant>>> = LazyLock::new(Default::default);
+
+/// Bound of [`CANCELLED_EARLY`].
+const MAX_EARLY_CANCELS: usize = 1000;
+
 /// Longest `run_id` accepted.
 const MAX_RUN_ID: usize = 100;
 
@@ -359,10 +368,12 @@ impl Hublot {
                         "sql.run: `run_id` is longer than {MAX_RUN_ID} characters"
                     )));
                 }
-                RUNNING
-                    .lock()
-                    .expect("lock")
-                    .insert(id.clone(), g.cancel_flag());
+                let flag = g.cancel_flag();
+                let mut running = RUNNING.lock().expect("lock");
+                if CANCELLED_EARLY.lock().expect("lock").remove(id).is_some() {
+                    flag.store(true, Ordering::Relaxed);
+                }
+                running.insert(id.clone(), flag);
                 Registered(Some(id.clone()))
             }
             None => Registered(None),
@@ -406,10 +417,26 @@ impl Hublot {
 
     /// `sql.cancel`: stops the run registered under `run_id`.
     pub fn sql_cancel(&self, r: &SqlCancel) -> Result<SqlCancelled> {
-        let flag = RUNNING.lock().expect("lock").get(&r.run_id).cloned();
-        if let Some(f) = &flag {
-            f.store(true, Ordering::Relaxed);
+        if r.run_id.len() > MAX_RUN_ID {
+            return Err(Error::Invalid(format!(
+                "sql.cancel: `run_id` is longer than {MAX_RUN_ID} characters"
+            )));
         }
+        // RUNNING is locked first, as in sql_run, so a run registers either before (and is
+        // found here) or after (and finds the early cancel).
+        let running = RUNNING.lock().expect("lock");
+        let flag = running.get(&r.run_id).cloned();
+        match &flag {
+            Some(f) => f.store(true, Ordering::Relaxed),
+            None => {
+                let mut early = CANCELLED_EARLY.lock().expect("lock");
+                early.retain(|_, at| at.elapsed() < Duration::from_secs(60));
+                if early.len() < MAX_EARLY_CANCELS {
+                    early.insert(r.run_id.clone(), Instant::now());
+                }
+            }
+        }
+        drop(running);
         Ok(SqlCancelled {
             cancelled: flag.is_some(),
         })

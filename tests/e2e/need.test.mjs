@@ -268,6 +268,15 @@ test('a change made elsewhere is a conflict, never a silent overwrite', async ()
   // What was typed is still there.
   assert.equal(await page.locator('[data-field="project.outputs"] textarea').inputValue(), 'Un article');
   await page.click('[data-testid=need-conflict-reload]');
+  // The reload is a fetch: the field shows the other window's text once it has come back (the
+  // save state may already read "saved" before it does).
+  await page
+    .waitForFunction(
+      (v) => document.querySelector('[data-field="project.funding"] textarea')?.value === v,
+      'Changé dans une autre fenêtre',
+      { timeout: 10000 },
+    )
+    .catch(() => {});
   await saved();
   assert.equal(await page.locator('[data-field="project.funding"] textarea').inputValue(), 'Changé dans une autre fenêtre');
 });

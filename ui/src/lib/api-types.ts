@@ -2106,7 +2106,8 @@ run_id: string, };
 
 export type SqlCancelled = { 
 /**
- * Whether a run of that id was running (it stops at its next step).
+ * Whether a run of that id was running (it stops at its next step). A cancel that arrives
+ * before its run (the two requests raced) stops the run as soon as it starts.
  */
 cancelled: boolean, };
 
