@@ -39,6 +39,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod model;
 pub mod need;
+pub mod producer;
 pub mod samples;
 pub mod search;
 pub mod serve;

@@ -14,6 +14,7 @@ pub mod cite;
 pub mod console;
 pub mod need;
 pub mod ops;
+pub mod producer;
 pub mod samples;
 pub mod settings;
 pub mod snapshots;
@@ -59,6 +60,8 @@ pub struct Hublot {
     active: RwLock<Option<Arc<Active>>>,
     user: Mutex<UserDb>,
     jobs: crate::jobs::SyncJobs,
+    /// The producer's draft it holds (`producer.open`, `hublot preview`).
+    producer: producer::ProducerSlot,
 }
 
 impl Hublot {
@@ -72,6 +75,7 @@ impl Hublot {
             active: RwLock::new(None),
             user: Mutex::new(user),
             jobs: Default::default(),
+            producer: Default::default(),
         };
         match h.data.current() {
             Some(id) => match h.activate(&id) {

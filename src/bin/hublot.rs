@@ -21,6 +21,8 @@ macro_rules! out {
 mod console;
 #[path = "hublot/need.rs"]
 mod need;
+#[path = "hublot/producer.rs"]
+mod producer;
 #[path = "hublot/samples.rs"]
 mod samples;
 #[path = "hublot/synth.rs"]
@@ -190,6 +192,15 @@ enum Cmd {
     },
     /// Go back to the previous snapshot.
     Rollback,
+    /// Preview a producer's folder (HealthDCAT-AP records, Table Schemas, code lists, Markdown)
+    /// over the active snapshot, as Hublot's users will see it: a local server whose root page is
+    /// the draft's base, reloaded live when the files change, with the validation's findings.
+    Preview(producer::PreviewArgs),
+    /// A producer's draft: exports (HealthDCAT-AP Turtle, HTML page, snapshot folder).
+    Producer {
+        #[command(subcommand)]
+        action: producer::ProducerCmd,
+    },
     /// Serve the JSON API (`/api/…`) and the web UI over HTTP, on loopback by default.
     Serve {
         /// Address to listen on. Anything but loopback needs --allow-remote.
@@ -455,6 +466,7 @@ fn run() -> anyhow::Result<()> {
         Cmd::Sql(a) => console::sql(&h, a, cli.json)?,
         Cmd::Exercise { action } => console::exercise(&h, action, cli.json)?,
         Cmd::Synth(a) => synth::run(&h, a, cli.json)?,
+        Cmd::Producer { action } => producer::run(&h, action, cli.json)?,
         Cmd::Settings { key, value } => {
             match (key, value) {
                 (Some(k), Some(v)) => h.set_setting(k, v)?,
@@ -663,6 +675,7 @@ fn run() -> anyhow::Result<()> {
                 out!("  warning: {w}");
             }
         }
+        Cmd::Preview(a) => return producer::preview(h, a),
         Cmd::Serve {
             host,
             port,

@@ -13,6 +13,7 @@
 //! 400,000-row corpus never sits in memory twice. When two sources describe the same table or
 //! code list, the first one given wins and the report says so.
 
+pub mod draft_folder;
 pub mod healthdcat;
 pub mod markdown_docs;
 pub mod nomenclature_csv;

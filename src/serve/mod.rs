@@ -22,6 +22,7 @@
 //! inline script) and `X-Content-Type-Options: nosniff`. Ids in paths are looked up in SQLite,
 //! never on disk; `..`, NUL and absolute paths are refused before that.
 
+mod events;
 mod routes;
 mod ui_files;
 

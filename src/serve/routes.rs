@@ -360,6 +360,7 @@ pub fn api_router(state: AppState) -> Router<AppState> {
         }
     }
     let api = api
+        .route("/-/producer/events", get(super::events::producer_events))
         .route("/{op}", get(op_get).post(op_post))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state, same_origin))

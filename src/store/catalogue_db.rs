@@ -90,6 +90,117 @@ impl CatalogueWriter {
         })
     }
 
+    /// Opens an existing catalogue (a copy of a published snapshot's) to lay a draft over it
+    /// (`hublot preview`): one transaction, committed by [`CatalogueWriter::finish_overlay`].
+    pub fn overlay(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path).map_err(sql(path))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON; BEGIN;",
+        )
+        .map_err(sql(path))?;
+        Ok(CatalogueWriter {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Removes what a draft replaces: the bases `bases` with every table they hold, the tables
+    /// `tables` wherever they are, the code lists `lists` and the doc pages `docs`. Returns the
+    /// published positions of the bases removed (by id), so the draft keeps their place.
+    pub fn remove(
+        &self,
+        bases: &[String],
+        tables: &[String],
+        lists: &[String],
+        docs: &[String],
+    ) -> Result<Vec<(String, i64)>> {
+        let p = &self.path;
+        let mut positions = Vec::new();
+        let drop_table = |name: &str| -> Result<()> {
+            for q in [
+                "DELETE FROM variables WHERE table_name=?1",
+                "DELETE FROM foreign_keys WHERE table_name=?1",
+                "DELETE FROM tables WHERE name=?1",
+            ] {
+                self.conn.execute(q, [name]).map_err(sql(p))?;
+            }
+            Ok(())
+        };
+        for b in bases {
+            let pos: Option<i64> = self
+                .conn
+                .query_row("SELECT position FROM bases WHERE id=?1", [b], |r| r.get(0))
+                .optional()
+                .map_err(sql(p))?;
+            if let Some(pos) = pos {
+                positions.push((b.clone(), pos));
+            }
+            let names: Vec<String> = self
+                .conn
+                .prepare("SELECT name FROM tables WHERE base_id=?1")
+                .and_then(|mut s| {
+                    s.query_map([b], |r| r.get(0))?
+                        .collect::<rusqlite::Result<Vec<String>>>()
+                })
+                .map_err(sql(p))?;
+            for n in names {
+                drop_table(&n)?;
+            }
+        }
+        for t in tables {
+            drop_table(t)?;
+        }
+        for b in bases {
+            self.conn
+                .execute("DELETE FROM bases WHERE id=?1", [b])
+                .map_err(sql(p))?;
+        }
+        for l in lists {
+            self.conn
+                .execute("DELETE FROM codes WHERE nomenclature=?1", [l])
+                .map_err(sql(p))?;
+            self.conn
+                .execute("DELETE FROM nomenclatures WHERE name=?1", [l])
+                .map_err(sql(p))?;
+        }
+        for d in docs {
+            self.conn
+                .execute("DELETE FROM docs WHERE path=?1", [d])
+                .map_err(sql(p))?;
+        }
+        Ok(positions)
+    }
+
+    /// Writes one base at `position` (bases are listed by position).
+    pub fn base_at(&self, b: &Base, position: i64) -> Result<()> {
+        let json = serde_json::to_string(b).expect("base serialises");
+        self.conn
+            .execute(
+                "INSERT INTO bases VALUES(?1,?2,?3,?4,?5,?6)",
+                params![b.id, b.name, b.kind, b.parent, position, json],
+            )
+            .map_err(sql(&self.path))?;
+        Ok(())
+    }
+
+    /// The next free base position.
+    pub fn next_base_position(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT coalesce(max(position),-1)+1 FROM bases", [], |r| {
+                r.get(0)
+            })
+            .map_err(sql(&self.path))
+    }
+
+    /// Commits an overlay ([`CatalogueWriter::overlay`]) and returns the counts.
+    pub fn finish_overlay(self) -> Result<Stats> {
+        let p = &self.path;
+        self.conn.execute_batch("COMMIT;").map_err(sql(p))?;
+        let s = stats(&self.conn, p)?;
+        self.conn.close().map_err(|(_, e)| Error::sqlite(p, e))?;
+        Ok(s)
+    }
+
     /// Sets a meta value.
     pub fn meta(&self, key: &str, value: &str) -> Result<()> {
         self.conn

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'console' }
   | { name: 'exercises' }
   | { name: 'exercise'; id: number }
+  | { name: 'producer'; table?: string }
   | { name: 'notfound'; hash: string };
 
 const enc = encodeURIComponent;
@@ -75,6 +76,8 @@ export function routePath(r: Route): string {
       return '/exercises';
     case 'exercise':
       return `/exercises/${r.id}`;
+    case 'producer':
+      return withQuery('/producer', { table: r.table });
     case 'notfound':
       return r.hash;
   }
@@ -118,6 +121,8 @@ export function apiUrl(r: Route): string | null {
       return '/api/exercise.list';
     case 'exercise':
       return `/api/exercise.get?id=${r.id}`;
+    case 'producer':
+      return '/api/producer';
     default:
       return null;
   }
@@ -186,6 +191,9 @@ export function parse(hash: string): Route {
       break;
     case 'console':
       if (rest.length === 0) return { name: 'console' };
+      break;
+    case 'producer':
+      if (rest.length === 0) return { name: 'producer', table: q.get('table') ?? undefined };
       break;
     case 'exercises':
       if (rest.length === 0) return { name: 'exercises' };
