@@ -158,7 +158,7 @@ fn graph_of(ttl: &[u8]) -> oxrdf::Graph {
     for t in oxttl::TurtleParser::new().for_slice(ttl) {
         g.insert(&t.unwrap());
     }
-    g.canonicalize(oxrdf::CanonicalizationAlgorithm::Unstable);
+    g.canonicalize(oxrdf::graph::CanonicalizationAlgorithm::Unstable);
     g
 }
 

@@ -149,7 +149,7 @@ pub enum DraftExportFormat {
 pub struct ProducerExport {
     /// `ttl` (default) or `html`.
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(as = "Option<DraftExportFormat>", optional)]
     pub format: DraftExportFormat,
     /// A folder to export instead of the open draft (command line and desktop app only).
     #[serde(default)]
@@ -397,7 +397,7 @@ impl DraftSession {
             let old = published.base(&b.id)?;
             let (published_page, changes, table_changes) = match old {
                 Some(old) => {
-                    let summaries = published.tables(Some(&b.id))?;
+                    let summaries = published.tables(Some(b.id.as_str()))?;
                     let mut old_tables = Vec::new();
                     for s in &summaries {
                         if let Some((t, _, _)) = published.table(&s.name)? {

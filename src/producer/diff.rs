@@ -60,16 +60,13 @@ fn list(v: &[String]) -> Option<String> {
 
 /// The fields of a base as the base page shows them, in page order.
 pub fn base_fields(b: &Base) -> Vec<(&'static str, Option<String>)> {
-    let period = {
-        let range = match (&b.period.start, &b.period.end) {
-            (None, None) => None,
-            (s, e) => Some(format!(
-                "{} – {}",
-                s.as_deref().unwrap_or("?"),
-                e.as_deref().unwrap_or("")
-            )),
-        };
-        range
+    let period = match (&b.period.start, &b.period.end) {
+        (None, None) => None,
+        (s, e) => Some(format!(
+            "{} – {}",
+            s.as_deref().unwrap_or("?"),
+            e.as_deref().unwrap_or("")
+        )),
     };
     vec![
         ("name", Some(b.name.clone()).filter(|s| !s.is_empty())),

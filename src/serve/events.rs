@@ -26,8 +26,15 @@ pub async fn producer_events(State(s): State<AppState>) -> Response {
     drop(session);
     // `first` sends the current version before waiting for the next one.
     let stream = futures_util::stream::unfold((rx, true), |(mut rx, first)| async move {
-        if !first && rx.changed().await.is_err() {
-            return None; // the draft was closed
+        if !first {
+            tokio::select! {
+                r = rx.changed() => if r.is_err() {
+                    return None; // the draft was closed
+                },
+                // The stream never ends by itself: without this, a graceful shutdown would wait
+                // for the page to be closed.
+                _ = stopping() => return None,
+            }
         }
         let v = *rx.borrow_and_update();
         let ev = Event::default().event("draft").data(v.to_string());
@@ -36,4 +43,26 @@ pub async fn producer_events(State(s): State<AppState>) -> Response {
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
+}
+
+/// Resolves on Ctrl-C or SIGTERM (as the server's own shutdown does).
+async fn stopping() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
 }
