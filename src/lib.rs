@@ -46,6 +46,7 @@ pub mod serve;
 pub mod store;
 pub mod sync;
 pub mod synth;
+pub mod validate;
 
 pub use api::{Hublot, ImportReport, ImportRequest, Record};
 pub use error::{Error, ErrorBody, Result};

@@ -20,6 +20,7 @@ pub mod settings;
 pub mod snapshots;
 mod sync;
 pub mod synth;
+pub mod validate;
 
 pub use catalogue::{
     BaseGet, BasePage, BaseRef, CodeGet, CodeRecord, DocGet, NomenclaturePage, NomenclatureRequest,

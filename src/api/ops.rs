@@ -274,6 +274,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
         super::samples::OPS,
         super::console::OPS,
         super::synth::OPS,
+        super::validate::OPS,
         super::producer::OPS,
     ]
     .into_iter()
