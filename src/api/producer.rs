@@ -449,7 +449,11 @@ impl DraftSession {
             .iter()
             .map(|f| rel(&self.root, f))
             .collect();
-        let v = validate(d, p);
+        let lang = match p.settings()?.iter().find(|(k, _)| k == "ui.lang") {
+            Some((_, l)) if l == "en" => crate::cite::Lang::En,
+            _ => crate::cite::Lang::Fr,
+        };
+        let v = validate(d, &published, lang);
         Ok(DraftView {
             version: 0,
             root: self.root.display().to_string(),
@@ -525,21 +529,69 @@ pub fn field_of(path: &str) -> &'static str {
     }
 }
 
-/// Validates the draft: the mandatory HealthDCAT-AP properties of each record (the HDH's
-/// `sh:minCount 1`, [`healthdcat::check_mandatory`]).
-fn validate(d: &DraftFolder, _preview: &Hublot) -> Validation {
+/// The page field of a validation finding: a base field for record properties, `table/NAME`
+/// for a table schema's findings, `other` otherwise.
+fn finding_field(focus: &str, path: &str, d: &DraftFolder) -> String {
+    if let Some(t) = focus.strip_prefix("table:") {
+        return format!("table/{t}");
+    }
+    if d.catalogue.tables.iter().any(|t| t.name == focus) {
+        return format!("table/{focus}");
+    }
+    field_of(path).to_string()
+}
+
+/// Validates the draft with [`crate::validate::validate_paths`] (foreign keys and code lists
+/// resolve in the published snapshot). When the validation cannot run, the mandatory
+/// HealthDCAT-AP properties of each record are still checked ([`healthdcat::check_mandatory`],
+/// the HDH's `sh:minCount 1`) and the reason is given.
+fn validate(d: &DraftFolder, published: &CatalogueDb, lang: crate::cite::Lang) -> Validation {
+    let opts = crate::validate::ValidateOptions {
+        lang,
+        ..Default::default()
+    };
+    match crate::validate::validate_paths(std::slice::from_ref(&d.root), &opts, Some(published)) {
+        Ok(r) => Validation {
+            conforms: r.conforms,
+            findings: r
+                .findings
+                .into_iter()
+                .map(|f| {
+                    let path = f.path.unwrap_or_default();
+                    DraftFinding {
+                        severity: serde_json::to_value(f.severity)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_else(|| "violation".into()),
+                        field: finding_field(&f.focus, &path, d),
+                        focus: f.focus,
+                        path,
+                        constraint: f.constraint,
+                        value: f.value,
+                        message: f.message,
+                        fix: f.fix,
+                        file: f.file.map(|p| rel(&d.root, &p)),
+                        line: f.line,
+                    }
+                })
+                .collect(),
+            score: serde_json::to_value(r.score).ok(),
+            error: None,
+        },
+        Err(e) => {
+            let mut v = mandatory_only(d);
+            v.error = Some(e.to_string());
+            v
+        }
+    }
+}
+
+/// The mandatory HealthDCAT-AP properties of each record (the fallback of [`validate`]).
+fn mandatory_only(d: &DraftFolder) -> Validation {
     let mut findings = Vec::new();
     for path in &d.records {
-        let g = match healthdcat::parse_file(path) {
-            Ok(g) => g,
-            Err(e) => {
-                return Validation {
-                    conforms: false,
-                    findings,
-                    score: None,
-                    error: Some(e.to_string()),
-                }
-            }
+        let Ok(g) = healthdcat::parse_file(path) else {
+            continue;
         };
         for ds in g.datasets() {
             let focus = match &ds {
