@@ -629,3 +629,24 @@ fn need_statements_over_http() {
         409,
     );
 }
+
+/// Plain `hublot serve` has no draft: the Producer page's JSON twin and its event stream say so,
+/// and a page cannot open one (a folder of the machine) nor export one by naming it.
+#[test]
+fn without_a_draft_the_producer_routes_answer_404_and_paths_are_refused() {
+    let r = get("/api/producer");
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(r.json()["error"].as_str().unwrap().contains("hublot preview"));
+    let r = get("/api/-/producer/events");
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(get("/api/producer.status").json()["open"], false);
+    let r = raw(
+        "POST",
+        "/api/producer.open",
+        "Content-Type: application/json\r\n",
+        r#"{"folder":"/etc"}"#,
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = get("/api/producer.export?format=ttl&folder=%2Fetc");
+    assert_eq!(r.status, 403, "{}", r.body);
+}
