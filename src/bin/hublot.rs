@@ -25,6 +25,8 @@ mod need;
 mod samples;
 #[path = "hublot/synth.rs"]
 mod synth;
+#[path = "hublot/validate.rs"]
+mod validate;
 
 #[derive(Parser)]
 #[command(
@@ -133,6 +135,10 @@ enum Cmd {
     /// (`--persons N --seed S --out DIR [--tables T,…]`), or measure a directory's coherence
     /// (`--check DIR`).
     Synth(synth::SynthArgs),
+    /// Validate HealthDCAT-AP records, Table Schema folders, code lists and Markdown docs as the
+    /// HDH would (`--shapes FILE…` for the HDH's shapes, `--vocabularies DIR`); exit status 0
+    /// only when they conform.
+    Validate(validate::ValidateArgs),
     /// User settings: every one, or set KEY to VALUE (`ui.lang en`, `sync.sources URL`,
     /// `cite.doi_resolver URL`, `sync.publisher_key HEX`).
     Settings {
@@ -455,6 +461,14 @@ fn run() -> anyhow::Result<()> {
         Cmd::Sql(a) => console::sql(&h, a, cli.json)?,
         Cmd::Exercise { action } => console::exercise(&h, action, cli.json)?,
         Cmd::Synth(a) => synth::run(&h, a, cli.json)?,
+        Cmd::Validate(a) => {
+            if !validate::run(&h, a, cli.json)? {
+                // Not conforming is the answer, not a failure of the command: stdout is flushed
+                // and the status says it.
+                let _ = std::io::stdout().flush();
+                std::process::exit(1);
+            }
+        }
         Cmd::Settings { key, value } => {
             match (key, value) {
                 (Some(k), Some(v)) => h.set_setting(k, v)?,
