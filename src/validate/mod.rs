@@ -221,13 +221,7 @@ fn validate_record(
         return Ok(());
     }
     for s in shapes {
-        findings.extend(shacl::validate(
-            shacl::engine_graph_of(&graph),
-            s,
-            path,
-            &lines,
-            lang,
-        )?);
+        findings.extend(shacl::validate(&graph, s, path, &lines, lang)?);
     }
     if let Some(v) = vocabularies {
         findings.extend(v.check(&graph, path, &lines, lang));

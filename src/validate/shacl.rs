@@ -90,16 +90,16 @@ pub fn engine_graph_of(graph: &oxrdf::Graph) -> OxigraphInMemory {
     g
 }
 
-/// Validates `data` against `shapes`; the findings name `file` and the line where their focus
+/// Validates `graph` against `shapes`; the findings name `file` and the line where their focus
 /// node (or value) is written.
 pub fn validate(
-    data: OxigraphInMemory,
+    graph: &oxrdf::Graph,
     shapes: &Shapes,
     file: &Path,
     lines: &Lines,
     lang: Lang,
 ) -> Result<Vec<Finding>> {
-    let mut v = GraphValidation::new(EngineGraph::from(data));
+    let mut v = GraphValidation::new(EngineGraph::from(engine_graph_of(graph)));
     let config = ShaclConfig::new().with_max_results(Some(MAX_RESULTS));
     let report = v
         .validate(&shapes.ir, &ShaclValidationMode::Native, &config)
@@ -107,7 +107,7 @@ pub fn validate(
     Ok(report
         .results()
         .iter()
-        .map(|r| finding(r, file, lines, lang))
+        .map(|r| finding(r, graph, file, lines, lang))
         .collect())
 }
 
@@ -160,7 +160,43 @@ fn predicate_iri(p: &SHACLPath) -> Option<&str> {
     }
 }
 
-fn finding(r: &ValidationResult, file: &Path, lines: &Lines, lang: Lang) -> Finding {
+/// How a sentence names a node: `<iri>`; a blank node by the property that leads to it
+/// (« le nœud anonyme dcat:distribution de <…> »), whose subject also gives the line.
+fn describe(graph: &oxrdf::Graph, node: &str, lang: Lang) -> (String, Option<String>) {
+    describe_at(graph, node, lang, 0)
+}
+
+fn describe_at(
+    graph: &oxrdf::Graph,
+    node: &str,
+    lang: Lang,
+    depth: u8,
+) -> (String, Option<String>) {
+    let Some(id) = node.strip_prefix("_:") else {
+        return (node_label(node), Some(node.to_string()));
+    };
+    let b = oxrdf::BlankNodeRef::new_unchecked(id);
+    // Blank nodes may form a cycle: a few steps up are enough to name one.
+    let Some(t) = graph.triples_for_object(b).next().filter(|_| depth < 4) else {
+        return (node_label(node), None);
+    };
+    let parent = subject_string(t.subject);
+    let (plabel, anchor) = describe_at(graph, &parent, lang, depth + 1);
+    let p = compact(t.predicate.as_str());
+    let label = match lang {
+        Lang::Fr => format!("le nœud anonyme {p} de {plabel}"),
+        Lang::En => format!("the blank node {p} of {plabel}"),
+    };
+    (label, anchor)
+}
+
+fn finding(
+    r: &ValidationResult,
+    graph: &oxrdf::Graph,
+    file: &Path,
+    lines: &Lines,
+    lang: Lang,
+) -> Finding {
     use shacl::types::Severity as S;
     let severity = match r.severity() {
         S::Warning => Severity::Warning,
@@ -189,17 +225,19 @@ fn finding(r: &ValidationResult, file: &Path, lines: &Lines, lang: Lang) -> Find
                 .to_string()
         })
         .collect();
+    let (focus_label, anchor) = describe(graph, &focus, lang);
     let (message, fix) = words(
         &constraint,
-        &node_label(&focus),
+        &focus_label,
         path.as_deref().unwrap_or(""),
         &prop,
         value.as_deref(),
         &details,
         lang,
     );
-    let line = lines
-        .find(&focus)
+    let line = anchor
+        .as_deref()
+        .and_then(|a| lines.find(a))
         .or_else(|| value.as_deref().and_then(|v| lines.find(v)));
     Finding {
         severity,
@@ -239,7 +277,7 @@ fn words(
     match constraint {
         "sh:MinCountConstraintComponent" if fr => (
             format!("{focus} n'a pas de {path} : il en faut au moins un."),
-            format!("Ajoutez {prop} à {focus}."),
+            format!("Ajoutez {prop} sur {focus}."),
         ),
         "sh:MinCountConstraintComponent" => (
             format!("{focus} has no {path}: at least one is required."),
@@ -270,7 +308,7 @@ fn words(
             format!("Write {prop} as the profile requires: an IRI <https://…> for a resource, a quoted text for a literal."),
         ),
         "sh:NodeConstraintComponent" if fr => (
-            format!("{} ({path} de {focus}) ne respecte pas la forme attendue{why}.", node_label(v)),
+            format!("{} ({path} pour {focus}) ne respecte pas la forme attendue{why}.", node_label(v)),
             format!("Complétez {} : ajoutez-lui les propriétés que la forme demande{why}.", node_label(v)),
         ),
         "sh:NodeConstraintComponent" => (
@@ -278,7 +316,7 @@ fn words(
             format!("Complete {}: give it the properties the shape requires{why}.", node_label(v)),
         ),
         "sh:ClassConstraintComponent" if fr => (
-            format!("{} ({path} de {focus}) n'a pas la classe attendue.", node_label(v)),
+            format!("{} ({path} pour {focus}) n'a pas la classe attendue.", node_label(v)),
             format!("Donnez à {} le type rdf:type que le profil demande pour {prop}.", node_label(v)),
         ),
         "sh:ClassConstraintComponent" => (
@@ -325,8 +363,12 @@ mod tests {
     fn a_missing_title_is_one_min_count_violation() {
         let shapes = Shapes::bundled().unwrap();
         let ttl = b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<https://x.example/d> a dcat:Dataset .\n";
-        let g = to_engine_graph(ttl, RdfFormat::Turtle, None, Path::new("d.ttl")).unwrap();
-        let f = validate(g, &shapes, Path::new("d.ttl"), &Lines::new(ttl), Lang::Fr).unwrap();
+        let mut g = oxrdf::Graph::new();
+        for_each_triple(ttl, RdfFormat::Turtle, None, Path::new("d.ttl"), |t| {
+            g.insert(&t);
+        })
+        .unwrap();
+        let f = validate(&g, &shapes, Path::new("d.ttl"), &Lines::new(ttl), Lang::Fr).unwrap();
         let title: Vec<&Finding> = f
             .iter()
             .filter(|f| f.path.as_deref() == Some("dct:title"))
