@@ -220,9 +220,19 @@ fn finding(
         .map(|d| {
             let what = d.path().map(path_string).unwrap_or_default();
             let c = compact(&object_string(d.constraint_component()));
-            format!("{what} {}", c.trim_start_matches("sh:"))
-                .trim()
-                .to_string()
+            let c = c.trim_start_matches("sh:");
+            let how = match (c, lang) {
+                ("MinCountConstraintComponent", Lang::Fr) => "absent",
+                ("MinCountConstraintComponent", Lang::En) => "missing",
+                ("MaxCountConstraintComponent", Lang::Fr) => "trop de valeurs",
+                ("MaxCountConstraintComponent", Lang::En) => "too many values",
+                ("DatatypeConstraintComponent", Lang::Fr) => "mauvais type de donnée",
+                ("DatatypeConstraintComponent", Lang::En) => "wrong datatype",
+                ("NodeKindConstraintComponent", Lang::Fr) => "mauvais genre de valeur",
+                ("NodeKindConstraintComponent", Lang::En) => "wrong kind of value",
+                _ => c,
+            };
+            format!("{what} {how}").trim().to_string()
         })
         .collect();
     let (focus_label, anchor) = describe(graph, &focus, lang);

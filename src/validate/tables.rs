@@ -471,8 +471,8 @@ fn check_code_list(c: &CodeListSource, lang: Lang, out: &mut Vec<Finding>) {
     for (k, (line, code)) in dups.into_iter().take(MAX_DUPLICATES).enumerate() {
         let more = if k + 1 == MAX_DUPLICATES && total > MAX_DUPLICATES {
             match lang {
-                Lang::Fr => format!(" ({} doublons en tout)", total),
-                Lang::En => format!(" ({} duplicates in all)", total),
+                Lang::Fr => format!(" ({total} doublons en tout)"),
+                Lang::En => format!(" ({total} duplicates in all)"),
             }
         } else {
             String::new()
