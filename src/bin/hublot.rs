@@ -27,6 +27,8 @@ mod producer;
 mod samples;
 #[path = "hublot/synth.rs"]
 mod synth;
+#[path = "hublot/validate.rs"]
+mod validate;
 
 #[derive(Parser)]
 #[command(
@@ -135,6 +137,10 @@ enum Cmd {
     /// (`--persons N --seed S --out DIR [--tables T,…]`), or measure a directory's coherence
     /// (`--check DIR`).
     Synth(synth::SynthArgs),
+    /// Validate HealthDCAT-AP records, Table Schema folders, code lists and Markdown docs as the
+    /// HDH would (`--shapes FILE…` for the HDH's shapes, `--vocabularies DIR`); exit status 0
+    /// only when they conform.
+    Validate(validate::ValidateArgs),
     /// User settings: every one, or set KEY to VALUE (`ui.lang en`, `sync.sources URL`,
     /// `cite.doi_resolver URL`, `sync.publisher_key HEX`).
     Settings {
@@ -467,6 +473,14 @@ fn run() -> anyhow::Result<()> {
         Cmd::Exercise { action } => console::exercise(&h, action, cli.json)?,
         Cmd::Synth(a) => synth::run(&h, a, cli.json)?,
         Cmd::Producer { action } => producer::run(&h, action, cli.json)?,
+        Cmd::Validate(a) => {
+            if !validate::run(&h, a, cli.json)? {
+                // Not conforming is the answer, not a failure of the command: stdout is flushed
+                // and the status says it.
+                let _ = std::io::stdout().flush();
+                std::process::exit(1);
+            }
+        }
         Cmd::Settings { key, value } => {
             match (key, value) {
                 (Some(k), Some(v)) => h.set_setting(k, v)?,

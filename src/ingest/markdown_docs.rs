@@ -102,6 +102,51 @@ pub fn parse_doc_page(src: &str, rel: &str) -> DocPage {
     }
 }
 
+/// A link or image of a Markdown page, where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocLink {
+    /// The destination as written (`../a.md#titre`, `https://…`).
+    pub dest: String,
+    /// 1-based line of the link in the file (front matter counted).
+    pub line: u64,
+    /// True for an image (`![…](…)`).
+    pub image: bool,
+}
+
+/// The links and images of Markdown source, with their lines: the same parser and options as
+/// [`parse_doc_page`], so a link the page shows is a link listed here.
+pub fn links(src: &str) -> Vec<DocLink> {
+    let s = src.trim_start_matches('\u{feff}');
+    let (_, body) = split_front_matter(s);
+    // The body is a suffix of the source: its offsets shift by what precedes it.
+    let shift = s.len() - body.len();
+    let line_at = |offset: usize| {
+        s.as_bytes()[..(shift + offset).min(s.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1
+    };
+    let mut out = Vec::new();
+    let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    for (ev, range) in parser.into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => out.push(DocLink {
+                dest: dest_url.to_string(),
+                line: line_at(range.start),
+                image: false,
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) => out.push(DocLink {
+                dest: dest_url.to_string(),
+                line: line_at(range.start),
+                image: true,
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Finds DOIs (`10.xxxx/…`) in text, deduplicated, trailing punctuation removed.
 pub fn find_dois(text: &str) -> Vec<String> {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
@@ -218,5 +263,23 @@ mod tests {
         assert!(!p.html.contains("<script"), "{}", p.html);
         assert!(!p.html.contains("onerror"), "{}", p.html);
         assert!(!p.html.contains("javascript:"), "{}", p.html);
+    }
+
+    #[test]
+    fn links_are_listed_with_their_lines() {
+        let src = "---\ntitle: T\n---\n# T\n\nVoir [a](a.md) et\n![img](i.png).\n\n[web](https://x.example/)\n";
+        let l = links(src);
+        let got: Vec<(&str, u64, bool)> = l
+            .iter()
+            .map(|l| (l.dest.as_str(), l.line, l.image))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.md", 6, false),
+                ("i.png", 7, true),
+                ("https://x.example/", 9, false)
+            ]
+        );
     }
 }

@@ -24,6 +24,7 @@ pub enum Severity {
 
 /// One thing to fix (or to know), located as precisely as the input allows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(rename = "ValidationFinding")]
 pub struct Finding {
     /// Violation, warning or info.
     pub severity: Severity,

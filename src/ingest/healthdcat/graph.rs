@@ -312,7 +312,7 @@ fn check_size(len: u64, label: &Path) -> Result<()> {
 }
 
 /// Reads an RDF file, refusing it (before reading it) when larger than [`MAX_RDF_BYTES`].
-pub(super) fn read_rdf_file(path: &Path) -> Result<Vec<u8>> {
+pub fn read_rdf_file(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
@@ -328,8 +328,8 @@ pub(super) fn read_rdf_file(path: &Path) -> Result<Vec<u8>> {
 
 /// Parses `bytes` (one document in `format`) into `graph`. `base_iri` resolves relative IRIs;
 /// `label` (a file path or URL) names the document in errors, with the line and column. Every
-/// reader (files, staged pages, the sync's page walk) comes through here, so the input bounds
-/// are checked here: the size ([`MAX_RDF_BYTES`]) and, for RDF/XML, no entity declarations.
+/// reader (files, staged pages, the sync's page walk) comes through [`for_each_triple`], so the
+/// input bounds are checked there.
 pub fn parse_into(
     graph: &mut Graph,
     bytes: &[u8],
@@ -337,23 +337,14 @@ pub fn parse_into(
     base_iri: Option<&str>,
     label: &Path,
 ) -> Result<()> {
-    check_size(bytes.len() as u64, label)?;
-    if format == RdfFormat::RdfXml {
-        refuse_entity_declarations(bytes, label)?;
-    }
     graph.docs += 1;
     let doc = graph.docs;
-    let bad_base = |e: oxrdf::IriParseError| Error::Field {
-        path: label.to_path_buf(),
-        field: "base IRI".into(),
-        message: e.to_string(),
-    };
-    let mut push = |s: oxrdf::NamedOrBlankNode, p: oxrdf::NamedNode, o: oxrdf::Term| {
+    for_each_triple(bytes, format, base_iri, label, |t| {
         let node = |n: oxrdf::NamedOrBlankNode| match n {
             oxrdf::NamedOrBlankNode::NamedNode(n) => Node::Iri(n.into_string()),
             oxrdf::NamedOrBlankNode::BlankNode(b) => Node::Blank(format!("d{doc}-{}", b.as_str())),
         };
-        let obj = match o {
+        let obj = match t.object {
             oxrdf::Term::NamedNode(n) => Object::Node(Node::Iri(n.into_string())),
             oxrdf::Term::BlankNode(b) => {
                 Object::Node(Node::Blank(format!("d{doc}-{}", b.as_str())))
@@ -363,8 +354,35 @@ pub fn parse_into(
                 lang: l.language().map(|x| x.to_ascii_lowercase()),
                 datatype: compact(l.datatype().as_str()),
             },
+            // RDF 1.2 triple terms (the SHACL engine's oxrdf features allow them): a catalogue
+            // record has no use for them.
+            #[allow(unreachable_patterns)]
+            _ => return,
         };
-        graph.add(node(s), compact(p.as_str()), obj);
+        graph.add(node(t.subject), compact(t.predicate.as_str()), obj);
+    })
+}
+
+/// Parses `bytes` (one document in `format`) and gives each triple to `f`, as oxrdf has it (the
+/// SHACL validation takes them so). `base_iri` resolves relative IRIs; `label` (a file path or
+/// URL) names the document in errors, with the line and column. The input bounds are checked
+/// here: the size ([`MAX_RDF_BYTES`]) and, for RDF/XML, no entity declarations; a JSON-LD
+/// remote context is refused, never fetched.
+pub fn for_each_triple(
+    bytes: &[u8],
+    format: RdfFormat,
+    base_iri: Option<&str>,
+    label: &Path,
+    mut f: impl FnMut(oxrdf::Triple),
+) -> Result<()> {
+    check_size(bytes.len() as u64, label)?;
+    if format == RdfFormat::RdfXml {
+        refuse_entity_declarations(bytes, label)?;
+    }
+    let bad_base = |e: oxrdf::IriParseError| Error::Field {
+        path: label.to_path_buf(),
+        field: "base IRI".into(),
+        message: e.to_string(),
     };
     match format {
         RdfFormat::Turtle => {
@@ -377,7 +395,7 @@ pub fn parse_into(
                     let at = e.location().start;
                     syntax_error(label, format, at.line + 1, at.column + 1, e.message())
                 })?;
-                push(t.subject, t.predicate, t.object);
+                f(t);
             }
         }
         RdfFormat::RdfXml => {
@@ -391,7 +409,7 @@ pub fn parse_into(
                     let (line, col) = line_col(bytes, it.buffer_position());
                     syntax_error(label, format, line, col, &e.to_string())
                 })?;
-                push(t.subject, t.predicate, t.object);
+                f(t);
             }
         }
         RdfFormat::JsonLd => {
@@ -429,7 +447,7 @@ pub fn parse_into(
                         message: e.to_string(),
                     },
                 })?;
-                push(q.subject, q.predicate, q.object);
+                f(oxrdf::Triple::new(q.subject, q.predicate, q.object));
             }
         }
     }
