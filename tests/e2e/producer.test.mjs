@@ -102,11 +102,13 @@ test('the root page is the draft, reloaded live when a file changes, with findin
   const edited = readFileSync(ttl, 'utf8');
   const noSpatial = edited.replace('    dct:spatial <http://publications.europa.eu/resource/authority/country/FRA> ;\n', '');
   assert.notEqual(noSpatial, edited);
+  const t1 = Date.now();
   writeFileSync(ttl, noSpatial);
   const finding = page.locator('[data-testid=draft-base] [data-testid=base-geography] [data-testid=finding][data-path="dct:spatial"]');
   await finding.waitFor({ timeout: 20000 });
+  console.log(`producer e2e: file saved → finding shown in ${Date.now() - t1} ms`);
   assert.match(await finding.textContent(), /dct:spatial/);
-  assert.match(await page.locator('[data-testid=verdict]').textContent(), /1/);
+  assert.doesNotMatch(await page.locator("[data-testid=verdict]").textContent(), /^\s*Conforme\s*$/);
   assert.equal(await page.evaluate(() => window.__notReloaded), true);
   await page.screenshot({ path: shotPath('producer-finding'), fullPage: true });
 
@@ -130,7 +132,10 @@ test('the root page is the draft, reloaded live when a file changes, with findin
     return r.status;
   }, folder);
   assert.equal(refused, 403);
-  assert.deepEqual(errors, []);
+  // Chromium logs the refused request itself; nothing else may have failed.
+  const others = errors.filter((e) => !/status of 403/.test(e));
+  errors.length = 0;
+  assert.deepEqual(others, []);
   await page.close();
 });
 
