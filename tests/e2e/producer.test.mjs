@@ -111,6 +111,8 @@ test('the root page is the draft, reloaded live when a file changes, with findin
   assert.doesNotMatch(await page.locator("[data-testid=verdict]").textContent(), /^\s*Conforme\s*$/);
   assert.equal(await page.evaluate(() => window.__notReloaded), true);
   await page.screenshot({ path: shotPath('producer-finding'), fullPage: true });
+  await page.locator('[data-testid=base-geography]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shotPath('producer-finding-top') });
 
   // A table of the draft, from the base page.
   await page.locator('[data-testid=draft-base] [data-testid=base-tables] a', { hasText: 'RS_NUIT' }).click();
@@ -151,6 +153,7 @@ test('a published base shows "published" and "draft" side by side', async () => 
   assert.match(await row.locator('.new').textContent(), /en population générale/);
   assert.equal(await compare.locator('[data-testid=table-change][data-table=CST_INCLUSION]').count(), 1);
   await page.screenshot({ path: shotPath('producer-compare'), fullPage: true });
+  await page.screenshot({ path: shotPath('producer-compare-top') });
   assert.deepEqual(errors, []);
   await page.close();
 });
