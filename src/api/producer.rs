@@ -219,6 +219,7 @@ impl DraftSession {
     /// Opens `root` over the active snapshot of `h`; with `watch`, a thread reloads it on
     /// every change until the session ends.
     pub fn start(h: &Hublot, root: &Path, watch: bool) -> Result<Arc<DraftSession>> {
+        let t0 = std::time::Instant::now();
         let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
         let tmp = tempfile::Builder::new()
             .prefix("hublot-preview-")
@@ -266,7 +267,6 @@ impl DraftSession {
             _tmp: tmp,
         });
         *s.preview.producer.0.write().expect("lock") = Some(SessionRef::Preview(Arc::downgrade(&s)));
-        let t0 = std::time::Instant::now();
         match first {
             Ok(d) => s.publish(d, &pub_dir, t0),
             Err(e) => s.fail(e),

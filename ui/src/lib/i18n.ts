@@ -693,6 +693,12 @@ export const fr = {
   "producer.field.links": "Liens",
   "producer.field.access.routes": "Voies d'accès",
   "producer.field.access.text": "Conditions d'accès",
+  "producer.field.population.fr": "Population (fr)",
+  "producer.field.population.en": "Population (en)",
+  "producer.field.period.text": "Période, en mots",
+  "producer.field.citation": "Citation",
+  "producer.field.kind": "Type de base",
+  "producer.field.parent": "Base parente",
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1387,6 +1393,12 @@ export const en: Record<MessageKey, string> = {
   "producer.field.links": "Links",
   "producer.field.access.routes": "Access routes",
   "producer.field.access.text": "Access conditions",
+  "producer.field.population.fr": "Population (fr)",
+  "producer.field.population.en": "Population (en)",
+  "producer.field.period.text": "Period, in words",
+  "producer.field.citation": "Citation",
+  "producer.field.kind": "Kind of base",
+  "producer.field.parent": "Parent base",
 };
 
 export const messages = { fr, en } as const;
