@@ -499,6 +499,20 @@ top: Array<TopValue>,
  */
 chart: ChartSpec | null, };
 
+export type CompletenessScore = { 
+/**
+ * Mandatory properties (missing one is a violation).
+ */
+mandatory: FillCount, 
+/**
+ * Recommended properties (missing one is a warning).
+ */
+recommended: FillCount, 
+/**
+ * Optional properties.
+ */
+optional: FillCount, };
+
 export type Completion = { 
 /**
  * Every table of the samples with its columns.
@@ -610,6 +624,158 @@ media_type: string,
  * Its bytes, base64 in JSON.
  */
 bytes: string, };
+
+export type DraftBase = { 
+/**
+ * The base page, as the catalogue with the draft shows it.
+ */
+page: BasePage, 
+/**
+ * The published base page, when the active snapshot has a base of the same id.
+ */
+published: BasePage | null, 
+/**
+ * What the draft changes in the published base, field by field (empty for a new base).
+ */
+changes: Array<FieldChange>, 
+/**
+ * Tables the draft adds, removes or changes in the published base.
+ */
+table_changes: Array<TableChange>, };
+
+export type DraftChangeKind = "added" | "removed" | "changed";
+
+export type DraftExportFormat = "ttl" | "html";
+
+export type DraftFinding = { 
+/**
+ * `violation`, `warning` or `info`.
+ */
+severity: string, 
+/**
+ * The node or record the finding is about (dataset IRI, table name…).
+ */
+focus: string, 
+/**
+ * The property path (`dct:title`, `dct:publisher/foaf:mbox`, `fields[2].type`…).
+ */
+path: string, 
+/**
+ * The constraint that failed (`sh:MinCountConstraintComponent`…).
+ */
+constraint: string, 
+/**
+ * The offending value, when there is one.
+ */
+value: string | null, 
+/**
+ * What is wrong.
+ */
+message: string, 
+/**
+ * How to fix it.
+ */
+fix: string, 
+/**
+ * The file, relative to the draft folder.
+ */
+file: string | null, 
+/**
+ * The line in that file.
+ */
+line: number | null, 
+/**
+ * The field of the page it is shown beside: a base field (`title`, `description`,
+ * `producer`, `contact`, `keywords`, `period`, `geography`, `access`, `population`,
+ * `identifier`, `links`), `table/NAME`, or `other`.
+ */
+field: string, };
+
+export type DraftStatus = { 
+/**
+ * True when a draft is open.
+ */
+open: boolean, 
+/**
+ * Its view's version.
+ */
+version: number, 
+/**
+ * The folder.
+ */
+root: string | null, 
+/**
+ * The last reload's error.
+ */
+error: string | null, };
+
+export type DraftView = { 
+/**
+ * Bumped at every reload (the page refetches when `producer.status` or the event stream
+ * says another).
+ */
+version: number, 
+/**
+ * The folder (or file) previewed.
+ */
+root: string, 
+/**
+ * When the draft was last read (RFC 3339).
+ */
+loaded: string, 
+/**
+ * How long the last reload took (reading, overlay, validation), in milliseconds.
+ */
+took_ms: number, 
+/**
+ * Why the last reload failed (file, line, field); the view keeps the last draft that
+ * loaded.
+ */
+error: string | null, 
+/**
+ * The draft's bases.
+ */
+bases: Array<DraftBase>, 
+/**
+ * The draft's tables, as the catalogue's table pages show them.
+ */
+tables: Array<TablePage>, 
+/**
+ * The draft's code lists (name, title, rows).
+ */
+nomenclatures: Array<Nomenclature>, 
+/**
+ * The draft's documentation pages (path, title).
+ */
+docs: Array<[string, string]>, 
+/**
+ * The validation's findings.
+ */
+findings: Array<DraftFinding>, 
+/**
+ * True when the validation found no violation.
+ */
+conforms: boolean, 
+/**
+ * The completeness score, as the validation reports it (absent when it did not run).
+ */
+score: unknown, 
+/**
+ * Why the validation could not run, if it could not.
+ */
+validation_error: string | null, 
+/**
+ * Warnings of the reading (links dropped, bases ignored…).
+ */
+warnings: Array<string>, 
+/**
+ * The files of the draft, relative to its folder.
+ */
+files: Array<string>, 
+/**
+ * The published snapshot the draft is laid over.
+ */
+snapshot: string, };
 
 export type ErrorBody = { 
 /**
@@ -750,6 +916,34 @@ count: number,
  */
 selected: boolean, };
 
+export type FieldChange = { 
+/**
+ * The field (`title.fr`, `keywords`, `producer`…; for a variable, its name).
+ */
+field: string, 
+/**
+ * Added, removed or changed.
+ */
+change: DraftChangeKind, 
+/**
+ * The published value, as shown.
+ */
+published: string | null, 
+/**
+ * The draft's value, as shown.
+ */
+draft: string | null, };
+
+export type FillCount = { 
+/**
+ * Properties present (with at least one value), summed over the records.
+ */
+filled: number, 
+/**
+ * Properties expected, summed over the records.
+ */
+total: number, };
+
 export type Filter = { 
 /**
  * The column.
@@ -792,6 +986,8 @@ message: string,
  * How to fix it, in a sentence.
  */
 fix: string, };
+
+export type FindingSeverity = "violation" | "warning" | "info";
 
 export type ForeignKey = { 
 /**
@@ -1509,6 +1705,40 @@ place: Place,
  * In words (which environment, which security).
  */
 text: string, };
+
+export type ProducerExport = { 
+/**
+ * `ttl` (default) or `html`.
+ */
+format?: DraftExportFormat, 
+/**
+ * A folder to export instead of the open draft (command line and desktop app only).
+ */
+folder?: string | null, };
+
+export type ProducerExportSnapshot = { 
+/**
+ * The snapshot folder to write (new, empty, or an earlier snapshot to replace).
+ */
+out: string, 
+/**
+ * A folder to export instead of the open draft.
+ */
+folder?: string | null, 
+/**
+ * The manifest id (default: `<base id>-draft`).
+ */
+id?: string | null, };
+
+export type ProducerOpen = { 
+/**
+ * The producer's folder (or one record file).
+ */
+folder: string, 
+/**
+ * Watch it and reload on changes (default true).
+ */
+watch?: boolean | null, };
 
 export type ProfilePage = { 
 /**
@@ -2697,6 +2927,21 @@ history?: JsonValue | null,
  */
 source: string, };
 
+export type TableChange = { 
+/**
+ * The table.
+ */
+table: string, 
+/**
+ * Added, removed or changed.
+ */
+change: DraftChangeKind, 
+/**
+ * For a changed table: its title and keys (`title`, `primary_key`, `foreign_keys`) and
+ * each variable added, removed or changed (its description, type, length, code list).
+ */
+fields: Array<FieldChange>, };
+
 export type TableGet = { 
 /**
  * The table's name (`IR_BEN_R`).
@@ -2814,6 +3059,86 @@ count: number,
  * Its label in the column's code list.
  */
 label: string | null, };
+
+export type ValidateRequest = { 
+/**
+ * Files or folders: HealthDCAT-AP records (`.ttl`, `.jsonld`, `.rdf`), Table Schema
+ * folders, code lists (CSV + schema), Markdown docs.
+ */
+paths: Array<string>, 
+/**
+ * SHACL shapes files (Turtle) instead of the bundled profile (the HDH's, for instance).
+ */
+shapes: Array<string>, 
+/**
+ * The HDH vocabularies folder (`*.yml`); default: `hdh-vocabularies/` beside the first
+ * shapes file.
+ */
+vocabularies: string | null, 
+/**
+ * Language of messages and fixes (`fr`, default, or `en`).
+ */
+lang: Lang, };
+
+export type ValidationFinding = { 
+/**
+ * Violation, warning or info.
+ */
+severity: FindingSeverity, 
+/**
+ * The node concerned: an IRI (`https://…/dataset/x`), a blank node (`_:b0`), or for
+ * non-RDF inputs the table, code list or page (`table:ER_PRS_F`, `doc:guide/a.md`).
+ */
+focus: string, 
+/**
+ * The property path (`dct:title`, `^dcat:inSeries`), or the field of a non-RDF input
+ * (`foreignKeys[0]`, `fields[3].nomenclature`); `None` when the whole node is concerned.
+ */
+path: string | null, 
+/**
+ * The constraint broken: a SHACL constraint component (`sh:MinCountConstraintComponent`)
+ * or a Hublot check (`hublot:VocabularyConstraint`, `hublot:ForeignKeyConstraint`,
+ * `hublot:CodeListConstraint`, `hublot:LinkConstraint`, …).
+ */
+constraint: string, 
+/**
+ * The offending value, when there is one (a missing property has none).
+ */
+value: string | null, 
+/**
+ * What is wrong, in the requested language.
+ */
+message: string, 
+/**
+ * One sentence saying how to fix it (« Ajoutez dct:title … »).
+ */
+fix: string, 
+/**
+ * The file the finding comes from.
+ */
+file: string | null, 
+/**
+ * The 1-based line in that file, when known.
+ */
+line: number | null, 
+/**
+ * The shape that produced it (SHACL findings), as an IRI or `_:b…`.
+ */
+shape?: string, };
+
+export type ValidationReport = { 
+/**
+ * True when no finding is a violation (warnings and infos do not fail a record).
+ */
+conforms: boolean, 
+/**
+ * Every finding, violations first, then by file, line, focus and path.
+ */
+findings: Array<ValidationFinding>, 
+/**
+ * Completeness of the HealthDCAT-AP records among the inputs.
+ */
+score: CompletenessScore, };
 
 export type Variable = { 
 /**
@@ -2993,6 +3318,13 @@ export interface Operations {
   'exercise.check': [ExerciseCheck, ExerciseResult];
   'synth.generate': [SynthGenerate, SynthManifest];
   'synth.check': [SynthCheck, SynthCheckReport];
+  'validate.paths': [ValidateRequest, ValidationReport];
+  'producer.open': [ProducerOpen, DraftView];
+  'producer.close': [NoArgs, DraftStatus];
+  'producer.draft': [NoArgs, DraftView];
+  'producer.status': [NoArgs, DraftStatus];
+  'producer.export': [ProducerExport, Download];
+  'producer.export_snapshot': [ProducerExportSnapshot, SnapshotBuildReport];
 }
 
 /** The name of an operation. */
@@ -3060,4 +3392,11 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'exercise.check': { access: 'write', page: null, answer: 'json' },
   'synth.generate': { access: 'local-only', page: null, answer: 'json' },
   'synth.check': { access: 'local-only', page: null, answer: 'json' },
+  'validate.paths': { access: 'local-only', page: null, answer: 'json' },
+  'producer.open': { access: 'local-only', page: null, answer: 'json' },
+  'producer.close': { access: 'local-only', page: null, answer: 'json' },
+  'producer.draft': { access: 'read', page: '/api/producer', answer: 'json' },
+  'producer.status': { access: 'read', page: null, answer: 'json' },
+  'producer.export': { access: 'read', page: null, answer: 'file' },
+  'producer.export_snapshot': { access: 'local-only', page: null, answer: 'json' },
 };
