@@ -4,7 +4,9 @@
 
 mod common;
 
-use hublot::api::producer::{DraftExportFormat, ProducerExport, ProducerExportSnapshot, ProducerOpen};
+use hublot::api::producer::{
+    DraftExportFormat, ProducerExport, ProducerExportSnapshot, ProducerOpen,
+};
 use hublot::api::{Caller, Input};
 use hublot::producer::ChangeKind;
 use hublot::{Error, Hublot, ImportRequest};
@@ -33,7 +35,12 @@ fn a_draft_loads_over_the_bundled_snapshot_without_touching_it() {
     let digest = common::tree_digest(dir.path());
     let v = open(&h, &fixture("registre-sommeil"), false);
     assert_eq!(v.error, None);
-    assert_eq!(v.bases.len(), 1, "{:?}", v.bases.iter().map(|b| &b.page.base.id).collect::<Vec<_>>());
+    assert_eq!(
+        v.bases.len(),
+        1,
+        "{:?}",
+        v.bases.iter().map(|b| &b.page.base.id).collect::<Vec<_>>()
+    );
     let b = &v.bases[0];
     assert_eq!(b.page.base.id, "registre-sommeil");
     assert!(b.published.is_none(), "a new base has no published version");
@@ -43,14 +50,21 @@ fn a_draft_loads_over_the_bundled_snapshot_without_touching_it() {
     // The tables are the catalogue's table pages: joins resolve, code lists of the draft and
     // of the published snapshot are both found.
     let nuit = v.tables.iter().find(|t| t.table.name == "RS_NUIT").unwrap();
-    assert!(nuit.joins_out.iter().any(|j| j.table == "RS_PATIENT" && j.exists));
+    assert!(nuit
+        .joins_out
+        .iter()
+        .any(|j| j.table == "RS_PATIENT" && j.exists));
     let session = h.producer_session().unwrap();
     let p = session.preview();
     let var = p.variable("RS_NUIT", "RS_APN_COD").unwrap();
     assert_eq!(var.nomenclature.unwrap().name, "RS_APNEE_V");
     assert_eq!(var.codes.len(), 4);
     let sex = p.variable("RS_PATIENT", "BEN_SEX_COD").unwrap();
-    assert_eq!(sex.nomenclature.unwrap().name, "IR_SEX_V", "a code list of the published snapshot");
+    assert_eq!(
+        sex.nomenclature.unwrap().name,
+        "IR_SEX_V",
+        "a code list of the published snapshot"
+    );
     // The published catalogue is still there around the draft.
     assert!(p.table("IR_BEN_R").is_ok());
     assert!(p.doc("guide.md").is_ok(), "the draft's documentation page");
@@ -72,20 +86,36 @@ fn published_and_draft_differences_are_listed() {
     assert_eq!(v.error, None);
     let b = &v.bases[0];
     assert_eq!(b.page.base.id, "constances");
-    let published = b.published.as_ref().expect("CONSTANCES is in the bundled catalogue");
+    let published = b
+        .published
+        .as_ref()
+        .expect("CONSTANCES is in the bundled catalogue");
     assert_eq!(published.base.title.fr, "Cohorte CONSTANCES");
-    assert_eq!(b.page.base.title.fr, "Cohorte CONSTANCES, en population générale");
+    assert_eq!(
+        b.page.base.title.fr,
+        "Cohorte CONSTANCES, en population générale"
+    );
     let change = |f: &str| b.changes.iter().find(|c| c.field == f).map(|c| c.change);
     assert_eq!(change("title.fr"), Some(ChangeKind::Changed));
     assert_eq!(change("doi"), Some(ChangeKind::Added));
     assert_eq!(change("keywords"), Some(ChangeKind::Changed));
     assert_eq!(change("name"), None, "the same short name is no difference");
-    let t = b.table_changes.iter().find(|t| t.table == "CST_INCLUSION").unwrap();
+    let t = b
+        .table_changes
+        .iter()
+        .find(|t| t.table == "CST_INCLUSION")
+        .unwrap();
     assert_eq!(t.change, ChangeKind::Added);
     // The preview shows the draft in place of the published base.
     let p = h.producer_session().unwrap().preview();
-    assert_eq!(p.base("constances").unwrap().base.title.fr, b.page.base.title.fr);
-    assert_eq!(h.base("constances").unwrap().base.title.fr, "Cohorte CONSTANCES");
+    assert_eq!(
+        p.base("constances").unwrap().base.title.fr,
+        b.page.base.title.fr
+    );
+    assert_eq!(
+        h.base("constances").unwrap().base.title.fr,
+        "Cohorte CONSTANCES"
+    );
 }
 
 #[test]
@@ -99,7 +129,10 @@ fn the_draft_reloads_when_a_file_changes() {
     let text = std::fs::read_to_string(&ttl).unwrap();
     std::fs::write(
         &ttl,
-        text.replace("Registre national de l'apnée du sommeil", "Registre de l'apnée, version 2"),
+        text.replace(
+            "Registre national de l'apnée du sommeil",
+            "Registre de l'apnée, version 2",
+        ),
     )
     .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -111,9 +144,16 @@ fn the_draft_reloads_when_a_file_changes() {
         assert!(Instant::now() < deadline, "no reload within 20 s");
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert_eq!(v1.bases[0].page.base.title.fr, "Registre de l'apnée, version 2");
+    assert_eq!(
+        v1.bases[0].page.base.title.fr,
+        "Registre de l'apnée, version 2"
+    );
     // A broken file keeps the last good draft on screen and says where it breaks.
-    std::fs::write(&ttl, "@prefix dct: <http://purl.org/dc/terms/> .\n<x> dct:title \"oops\n").unwrap();
+    std::fs::write(
+        &ttl,
+        "@prefix dct: <http://purl.org/dc/terms/> .\n<x> dct:title \"oops\n",
+    )
+    .unwrap();
     let v2 = loop {
         let v = h.producer_draft().unwrap();
         if v.version > v1.version {
@@ -124,7 +164,10 @@ fn the_draft_reloads_when_a_file_changes() {
     };
     let e = v2.error.expect("the error is reported");
     assert!(e.contains("registre.ttl") && e.contains("line 2"), "{e}");
-    assert_eq!(v2.bases[0].page.base.title.fr, "Registre de l'apnée, version 2");
+    assert_eq!(
+        v2.bases[0].page.base.title.fr,
+        "Registre de l'apnée, version 2"
+    );
 }
 
 #[test]
@@ -188,7 +231,10 @@ fn the_turtle_export_has_the_records_triples() {
     let a = hublot::ingest::healthdcat::read_file(&p).unwrap();
     let b = hublot::ingest::healthdcat::read_file(&src.join("registre.ttl")).unwrap();
     assert_eq!(a.bases[0].title, b.bases[0].title);
-    assert_eq!(a.bases[0].doi.as_deref(), Some("10.5072/registre-sommeil.2025"));
+    assert_eq!(
+        a.bases[0].doi.as_deref(),
+        Some("10.5072/registre-sommeil.2025")
+    );
 }
 
 #[test]
@@ -205,7 +251,17 @@ fn the_snapshot_export_reimports() {
                 id: None,
             })
             .unwrap();
-        assert_eq!(r.id, format!("{}-draft", if name == "constances" { "constances" } else { "registre-sommeil" }));
+        assert_eq!(
+            r.id,
+            format!(
+                "{}-draft",
+                if name == "constances" {
+                    "constances"
+                } else {
+                    "registre-sommeil"
+                }
+            )
+        );
         let other = common::data_dir();
         let h2 = Hublot::open(Some(other.path().to_path_buf())).unwrap();
         h2.import(&ImportRequest {
@@ -213,7 +269,11 @@ fn the_snapshot_export_reimports() {
             force: true,
         })
         .unwrap();
-        let id = if name == "constances" { "constances" } else { "registre-sommeil" };
+        let id = if name == "constances" {
+            "constances"
+        } else {
+            "registre-sommeil"
+        };
         let page = h2.base(id).unwrap();
         let want: Vec<&str> = if name == "constances" {
             vec!["CST_INCLUSION"]
@@ -223,10 +283,16 @@ fn the_snapshot_export_reimports() {
         let got: Vec<&str> = page.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(got, want, "{name}");
         if name == "registre-sommeil" {
-            assert_eq!(h2.nomenclature(&hublot::api::NomenclatureRequest {
-                name: "RS_APNEE_V".into(),
-                ..Default::default()
-            }).unwrap().codes.total, 4);
+            assert_eq!(
+                h2.nomenclature(&hublot::api::NomenclatureRequest {
+                    name: "RS_APNEE_V".into(),
+                    ..Default::default()
+                })
+                .unwrap()
+                .codes
+                .total,
+                4
+            );
             assert!(h2.doc("guide.md").is_ok());
             let v = h2.variable("RS_NUIT", "RS_APN_COD").unwrap();
             assert_eq!(v.variable.description, "Sévérité de l'apnée");
@@ -240,7 +306,13 @@ fn the_html_page_has_the_base_and_its_tables() {
     let h = Hublot::open(Some(dir.path().to_path_buf())).unwrap();
     open(&h, &fixture("registre-sommeil"), false);
     let d = h
-        .producer_export(&ProducerExport { format: DraftExportFormat::Html, folder: None }, Caller::Network)
+        .producer_export(
+            &ProducerExport {
+                format: DraftExportFormat::Html,
+                folder: None,
+            },
+            Caller::Network,
+        )
         .unwrap();
     assert_eq!(d.filename, "registre-sommeil.html");
     let html = String::from_utf8(d.bytes).unwrap();
@@ -260,17 +332,26 @@ fn a_network_caller_cannot_name_a_folder() {
     let dir = common::data_dir();
     let h = Hublot::open(Some(dir.path().to_path_buf())).unwrap();
     let path = fixture("registre-sommeil").display().to_string();
-    let forbidden = |op: &str, args: serde_json::Value| {
-        match h.call_as(Caller::Network, op, Input::Json(args)) {
+    let forbidden =
+        |op: &str, args: serde_json::Value| match h.call_as(Caller::Network, op, Input::Json(args))
+        {
             Err(Error::Forbidden(_)) => {}
             Err(e) => panic!("{op}: {e}"),
             Ok(_) => panic!("{op} answered a network caller"),
-        }
-    };
+        };
     forbidden("producer.open", serde_json::json!({ "folder": path }));
-    forbidden("producer.export", serde_json::json!({ "folder": path, "format": "ttl" }));
-    forbidden("producer.export", serde_json::json!({ "folder": path, "format": "html" }));
-    forbidden("producer.export_snapshot", serde_json::json!({ "folder": path, "out": "/tmp/x" }));
+    forbidden(
+        "producer.export",
+        serde_json::json!({ "folder": path, "format": "ttl" }),
+    );
+    forbidden(
+        "producer.export",
+        serde_json::json!({ "folder": path, "format": "html" }),
+    );
+    forbidden(
+        "producer.export_snapshot",
+        serde_json::json!({ "folder": path, "out": "/tmp/x" }),
+    );
     forbidden("producer.close", serde_json::json!({}));
     // Without a draft, the reads say there is none; nothing was opened.
     match h.call_as(Caller::Network, "producer.draft", Input::none()) {
@@ -281,9 +362,16 @@ fn a_network_caller_cannot_name_a_folder() {
     assert_eq!(st["open"], false);
     // Once the draft is open (locally), a network caller reads it and exports it, path-free.
     open(&h, &fixture("registre-sommeil"), false);
-    let v = h.call_as(Caller::Network, "producer.draft", Input::none()).unwrap().into_value();
+    let v = h
+        .call_as(Caller::Network, "producer.draft", Input::none())
+        .unwrap()
+        .into_value();
     assert_eq!(v["bases"][0]["page"]["base"]["id"], "registre-sommeil");
     assert!(h
-        .call_as(Caller::Network, "producer.export", Input::query("format=ttl").unwrap())
+        .call_as(
+            Caller::Network,
+            "producer.export",
+            Input::query("format=ttl").unwrap()
+        )
         .is_ok());
 }

@@ -266,7 +266,8 @@ impl DraftSession {
             events,
             _tmp: tmp,
         });
-        *s.preview.producer.0.write().expect("lock") = Some(SessionRef::Preview(Arc::downgrade(&s)));
+        *s.preview.producer.0.write().expect("lock") =
+            Some(SessionRef::Preview(Arc::downgrade(&s)));
         match first {
             Ok(d) => s.publish(d, &pub_dir, t0),
             Err(e) => s.fail(e),
@@ -529,16 +530,43 @@ pub fn field_of(path: &str) -> &'static str {
     }
 }
 
-/// The page field of a validation finding: a base field for record properties, `table/NAME`
-/// for a table schema's findings, `other` otherwise.
-fn finding_field(focus: &str, path: &str, d: &DraftFolder) -> String {
+/// Where a record's nodes hang from its datasets: a dataset IRI → `""` (its own properties),
+/// and the IRI of a node a dataset property points to (its publisher…) → that property.
+fn node_roots(d: &DraftFolder) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for path in &d.records {
+        let Ok(g) = healthdcat::parse_file(path) else {
+            continue;
+        };
+        for ds in g.datasets() {
+            if let healthdcat::Node::Iri(i) = &ds {
+                out.push((i.clone(), String::new()));
+            }
+            for (p, o) in g.properties(&ds) {
+                if let Some(healthdcat::Node::Iri(i)) = o.as_node() {
+                    out.push((i.clone(), p.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The page field of a validation finding: a base field for a property of a dataset (or of a
+/// node it names by IRI, such as its publisher), `table/NAME` for a table schema's findings,
+/// `other` otherwise (blank nodes: the findings list shows them with their message).
+fn finding_field(focus: &str, path: &str, d: &DraftFolder, roots: &[(String, String)]) -> String {
     if let Some(t) = focus.strip_prefix("table:") {
         return format!("table/{t}");
     }
     if d.catalogue.tables.iter().any(|t| t.name == focus) {
         return format!("table/{focus}");
     }
-    field_of(path).to_string()
+    match roots.iter().find(|(iri, _)| iri == focus) {
+        Some((_, via)) if via.is_empty() => field_of(path).to_string(),
+        Some((_, via)) => field_of(via).to_string(),
+        None => "other".to_string(),
+    }
 }
 
 /// Validates the draft with [`crate::validate::validate_paths`] (foreign keys and code lists
@@ -551,33 +579,36 @@ fn validate(d: &DraftFolder, published: &CatalogueDb, lang: crate::cite::Lang) -
         ..Default::default()
     };
     match crate::validate::validate_paths(std::slice::from_ref(&d.root), &opts, Some(published)) {
-        Ok(r) => Validation {
-            conforms: r.conforms,
-            findings: r
-                .findings
-                .into_iter()
-                .map(|f| {
-                    let path = f.path.unwrap_or_default();
-                    DraftFinding {
-                        severity: serde_json::to_value(f.severity)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_else(|| "violation".into()),
-                        field: finding_field(&f.focus, &path, d),
-                        focus: f.focus,
-                        path,
-                        constraint: f.constraint,
-                        value: f.value,
-                        message: f.message,
-                        fix: f.fix,
-                        file: f.file.map(|p| rel(&d.root, &p)),
-                        line: f.line,
-                    }
-                })
-                .collect(),
-            score: serde_json::to_value(r.score).ok(),
-            error: None,
-        },
+        Ok(r) => {
+            let roots = node_roots(d);
+            Validation {
+                conforms: r.conforms,
+                findings: r
+                    .findings
+                    .into_iter()
+                    .map(|f| {
+                        let path = f.path.unwrap_or_default();
+                        DraftFinding {
+                            severity: serde_json::to_value(f.severity)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_else(|| "violation".into()),
+                            field: finding_field(&f.focus, &path, d, &roots),
+                            focus: f.focus,
+                            path,
+                            constraint: f.constraint,
+                            value: f.value,
+                            message: f.message,
+                            fix: f.fix,
+                            file: f.file.map(|p| rel(&d.root, &p)),
+                            line: f.line,
+                        }
+                    })
+                    .collect(),
+                score: serde_json::to_value(r.score).ok(),
+                error: None,
+            }
+        }
         Err(e) => {
             let mut v = mandatory_only(d);
             v.error = Some(e.to_string());
@@ -733,16 +764,38 @@ impl Hublot {
 
 /// The operations of this file.
 pub(crate) static OPS: &[Operation] = &[
-    op!("producer.open", LocalOnly, "Opens a producer's folder over the active snapshot and watches it.",
-        |h, _c, r: ProducerOpen| -> DraftView { h.producer_open(&r) }),
-    op!("producer.close", LocalOnly, "Closes the open draft.",
-        |h, _c, _r: NoArgs| -> DraftStatus { h.producer_close() }),
+    op!(
+        "producer.open",
+        LocalOnly,
+        "Opens a producer's folder over the active snapshot and watches it.",
+        |h, _c, r: ProducerOpen| -> DraftView { h.producer_open(&r) }
+    ),
+    op!(
+        "producer.close",
+        LocalOnly,
+        "Closes the open draft.",
+        |h, _c, _r: NoArgs| -> DraftStatus { h.producer_close() }
+    ),
     op!("producer.draft", Read, page "/api/producer", "The open draft as the catalogue shows it: bases, tables, findings, differences with the published base.",
         |h, _c, _r: NoArgs| -> DraftView { h.producer_draft() }),
-    op!("producer.status", Read, "Whether a draft is open, and its version (polled to refresh).",
-        |h, _c, _r: NoArgs| -> DraftStatus { h.producer_status() }),
-    op!("producer.export", Read, "The draft as HealthDCAT-AP Turtle (`ttl`) or as a static HTML page (`html`).",
-        |h, c, r: ProducerExport| -> file { h.producer_export(&r, c) }),
-    op!("producer.export_snapshot", LocalOnly, "Writes the draft as a Hublot snapshot folder (`hublot import` and sync read it).",
-        |h, _c, r: ProducerExportSnapshot| -> crate::sync::SnapshotBuildReport { h.producer_export_snapshot(&r) }),
+    op!(
+        "producer.status",
+        Read,
+        "Whether a draft is open, and its version (polled to refresh).",
+        |h, _c, _r: NoArgs| -> DraftStatus { h.producer_status() }
+    ),
+    op!(
+        "producer.export",
+        Read,
+        "The draft as HealthDCAT-AP Turtle (`ttl`) or as a static HTML page (`html`).",
+        |h, c, r: ProducerExport| -> file { h.producer_export(&r, c) }
+    ),
+    op!(
+        "producer.export_snapshot",
+        LocalOnly,
+        "Writes the draft as a Hublot snapshot folder (`hublot import` and sync read it).",
+        |h, _c, r: ProducerExportSnapshot| -> crate::sync::SnapshotBuildReport {
+            h.producer_export_snapshot(&r)
+        }
+    ),
 ];

@@ -149,8 +149,9 @@ pub fn read_draft(root: &Path) -> Result<DraftFolder> {
         if has_md {
             read_markdown(&md_root, &mut d)?;
             // Pages under schemas/ or nomenclatures/ are not documentation of the base.
-            d.docs
-                .retain(|page| !page.path.starts_with("schemas/") && !page.path.starts_with("nomenclatures/"));
+            d.docs.retain(|page| {
+                !page.path.starts_with("schemas/") && !page.path.starts_with("nomenclatures/")
+            });
             docs_root = Some(md_root);
         }
         d.report.bases = d.bases.len();
@@ -161,7 +162,9 @@ pub fn read_draft(root: &Path) -> Result<DraftFolder> {
         d.report.docs = d.docs.len();
         parts.push(d);
     }
-    if parts.iter().all(|d| d.bases.is_empty() && d.tables.is_empty() && d.code_lists.is_empty() && d.docs.is_empty()) {
+    if parts.iter().all(|d| {
+        d.bases.is_empty() && d.tables.is_empty() && d.code_lists.is_empty() && d.docs.is_empty()
+    }) {
         return Err(Error::UnknownSource {
             path: root.into(),
             message: "nothing to preview: no HealthDCAT-AP record (.ttl, .jsonld, .rdf), no \

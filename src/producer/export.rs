@@ -184,7 +184,11 @@ fn base_triples(b: &Base) -> Vec<Triple> {
         ));
         if let Some(u) = &p.url {
             if let Ok(u) = NamedNode::new(u) {
-                out.push(Triple::new(org, nn("http://xmlns.com/foaf/0.1/homepage"), u));
+                out.push(Triple::new(
+                    org,
+                    nn("http://xmlns.com/foaf/0.1/homepage"),
+                    u,
+                ));
             }
         }
     }
@@ -245,7 +249,11 @@ pub fn table_schema_json(t: &Table) -> Value {
 /// earlier snapshot), through `snapshot.build`: `bases.json` from the draft's bases (claiming
 /// its tables' `produit`), the draft's `schemas/` and `nomenclatures/` as they are, the tables
 /// its records describe (csvw) written as Table Schemas, and its Markdown pages.
-pub fn snapshot(draft: &DraftFolder, out: &Path, id: Option<String>) -> Result<SnapshotBuildReport> {
+pub fn snapshot(
+    draft: &DraftFolder,
+    out: &Path,
+    id: Option<String>,
+) -> Result<SnapshotBuildReport> {
     let tmp = tempfile::Builder::new()
         .prefix("hublot-export-")
         .tempdir()
@@ -369,7 +377,10 @@ pub fn html(draft: &DraftFolder) -> String {
             esc(&b.title.fr)
         ));
         if !b.title.en.is_empty() {
-            h.push_str(&format!("<p class=\"muted\" lang=\"en\">{}</p>\n", esc(&b.title.en)));
+            h.push_str(&format!(
+                "<p class=\"muted\" lang=\"en\">{}</p>\n",
+                esc(&b.title.en)
+            ));
         }
         if !b.description.fr.is_empty() {
             h.push_str(&format!("<p>{}</p>\n", esc(&b.description.fr)));
@@ -423,7 +434,16 @@ pub fn html(draft: &DraftFolder) -> String {
             "Liens",
             b.links
                 .iter()
-                .map(|l| link(&l.url, if l.title.fr.is_empty() { &l.url } else { &l.title.fr }))
+                .map(|l| {
+                    link(
+                        &l.url,
+                        if l.title.fr.is_empty() {
+                            &l.url
+                        } else {
+                            &l.title.fr
+                        },
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("<br>"),
         );

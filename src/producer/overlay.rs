@@ -95,8 +95,11 @@ pub fn build_preview(
         ..info
     };
     let mp = staging.join("manifest.json");
-    std::fs::write(&mp, serde_json::to_vec_pretty(&out).expect("info serialises"))
-        .map_err(|e| Error::io(&mp, e))?;
+    std::fs::write(
+        &mp,
+        serde_json::to_vec_pretty(&out).expect("info serialises"),
+    )
+    .map_err(|e| Error::io(&mp, e))?;
     Ok(out)
 }
 

@@ -636,7 +636,10 @@ fn need_statements_over_http() {
 fn without_a_draft_the_producer_routes_answer_404_and_paths_are_refused() {
     let r = get("/api/producer");
     assert_eq!(r.status, 404, "{}", r.body);
-    assert!(r.json()["error"].as_str().unwrap().contains("hublot preview"));
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("hublot preview"));
     let r = get("/api/-/producer/events");
     assert_eq!(r.status, 404, "{}", r.body);
     assert_eq!(get("/api/producer.status").json()["open"], false);

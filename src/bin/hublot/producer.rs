@@ -2,7 +2,9 @@
 //! command line, with the same request structs as the app's Producer page.
 
 use super::print_json;
-use hublot::api::producer::{DraftExportFormat, ProducerExport, ProducerExportSnapshot, ProducerOpen};
+use hublot::api::producer::{
+    DraftExportFormat, ProducerExport, ProducerExportSnapshot, ProducerOpen,
+};
 use hublot::api::Caller;
 use hublot::Hublot;
 use std::io::Write;

@@ -699,6 +699,7 @@ export const fr = {
   "producer.field.citation": "Citation",
   "producer.field.kind": "Type de base",
   "producer.field.parent": "Base parente",
+  "producer.score": "Complétude : obligatoires {m} · recommandées {r} · facultatives {o}",
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1399,6 +1400,7 @@ export const en: Record<MessageKey, string> = {
   "producer.field.citation": "Citation",
   "producer.field.kind": "Kind of base",
   "producer.field.parent": "Parent base",
+  "producer.score": "Completeness: mandatory {m} · recommended {r} · optional {o}",
 };
 
 export const messages = { fr, en } as const;
