@@ -457,10 +457,11 @@ fn check_code_list(c: &CodeListSource, lang: Lang, out: &mut Vec<Finding>) {
     let mut seen: HashSet<String> = HashSet::new();
     let mut dups: Vec<(u64, String)> = Vec::new();
     let mut row = 1u64; // the header
-    let res = c.for_each_code(|code, _, _| {
+    let res = c.for_each_code(|code, _, rec| {
         row += 1;
         if !seen.insert(code.to_string()) {
-            dups.push((row, code.to_string()));
+            let line = rec.position().map_or(row, |p| p.line());
+            dups.push((line, code.to_string()));
         }
     });
     if let Err(e) = res {

@@ -17,8 +17,9 @@ pub struct ValidateArgs {
     /// docs.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// SHACL shapes files (the HDH's hdh-shacl-shapes.ttl…) instead of Hublot's bundled profile.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    /// A SHACL shapes file (the HDH's hdh-shacl-shapes.ttl…) instead of Hublot's bundled profile;
+    /// repeat for several.
+    #[arg(long, value_name = "FILE")]
     shapes: Vec<PathBuf>,
     /// The HDH controlled vocabularies folder (*.yml); default: hdh-vocabularies/ beside the
     /// first shapes file.
