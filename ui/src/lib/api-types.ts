@@ -499,6 +499,20 @@ top: Array<TopValue>,
  */
 chart: ChartSpec | null, };
 
+export type CompletenessScore = { 
+/**
+ * Mandatory properties (missing one is a violation).
+ */
+mandatory: FillCount, 
+/**
+ * Recommended properties (missing one is a warning).
+ */
+recommended: FillCount, 
+/**
+ * Optional properties.
+ */
+optional: FillCount, };
+
 export type Completion = { 
 /**
  * Every table of the samples with its columns.
@@ -750,6 +764,16 @@ count: number,
  */
 selected: boolean, };
 
+export type FillCount = { 
+/**
+ * Properties present (with at least one value), summed over the records.
+ */
+filled: number, 
+/**
+ * Properties expected, summed over the records.
+ */
+total: number, };
+
 export type Filter = { 
 /**
  * The column.
@@ -792,6 +816,8 @@ message: string,
  * How to fix it, in a sentence.
  */
 fix: string, };
+
+export type FindingSeverity = "violation" | "warning" | "info";
 
 export type ForeignKey = { 
 /**
@@ -2815,6 +2841,86 @@ count: number,
  */
 label: string | null, };
 
+export type ValidateRequest = { 
+/**
+ * Files or folders: HealthDCAT-AP records (`.ttl`, `.jsonld`, `.rdf`), Table Schema
+ * folders, code lists (CSV + schema), Markdown docs.
+ */
+paths: Array<string>, 
+/**
+ * SHACL shapes files (Turtle) instead of the bundled profile (the HDH's, for instance).
+ */
+shapes: Array<string>, 
+/**
+ * The HDH vocabularies folder (`*.yml`); default: `hdh-vocabularies/` beside the first
+ * shapes file.
+ */
+vocabularies: string | null, 
+/**
+ * Language of messages and fixes (`fr`, default, or `en`).
+ */
+lang: Lang, };
+
+export type ValidationFinding = { 
+/**
+ * Violation, warning or info.
+ */
+severity: FindingSeverity, 
+/**
+ * The node concerned: an IRI (`https://…/dataset/x`), a blank node (`_:b0`), or for
+ * non-RDF inputs the table, code list or page (`table:ER_PRS_F`, `doc:guide/a.md`).
+ */
+focus: string, 
+/**
+ * The property path (`dct:title`, `^dcat:inSeries`), or the field of a non-RDF input
+ * (`foreignKeys[0]`, `fields[3].nomenclature`); `None` when the whole node is concerned.
+ */
+path: string | null, 
+/**
+ * The constraint broken: a SHACL constraint component (`sh:MinCountConstraintComponent`)
+ * or a Hublot check (`hublot:VocabularyConstraint`, `hublot:ForeignKeyConstraint`,
+ * `hublot:CodeListConstraint`, `hublot:LinkConstraint`, …).
+ */
+constraint: string, 
+/**
+ * The offending value, when there is one (a missing property has none).
+ */
+value: string | null, 
+/**
+ * What is wrong, in the requested language.
+ */
+message: string, 
+/**
+ * One sentence saying how to fix it (« Ajoutez dct:title … »).
+ */
+fix: string, 
+/**
+ * The file the finding comes from.
+ */
+file: string | null, 
+/**
+ * The 1-based line in that file, when known.
+ */
+line: number | null, 
+/**
+ * The shape that produced it (SHACL findings), as an IRI or `_:b…`.
+ */
+shape?: string, };
+
+export type ValidationReport = { 
+/**
+ * True when no finding is a violation (warnings and infos do not fail a record).
+ */
+conforms: boolean, 
+/**
+ * Every finding, violations first, then by file, line, focus and path.
+ */
+findings: Array<ValidationFinding>, 
+/**
+ * Completeness of the HealthDCAT-AP records among the inputs.
+ */
+score: CompletenessScore, };
+
 export type Variable = { 
 /**
  * Its name (`BEN_NIR_PSA`).
@@ -2993,6 +3099,7 @@ export interface Operations {
   'exercise.check': [ExerciseCheck, ExerciseResult];
   'synth.generate': [SynthGenerate, SynthManifest];
   'synth.check': [SynthCheck, SynthCheckReport];
+  'validate.paths': [ValidateRequest, ValidationReport];
 }
 
 /** The name of an operation. */
@@ -3060,4 +3167,5 @@ export const OPERATIONS: { readonly [K in OpName]: { access: OpAccess; page: str
   'exercise.check': { access: 'write', page: null, answer: 'json' },
   'synth.generate': { access: 'local-only', page: null, answer: 'json' },
   'synth.check': { access: 'local-only', page: null, answer: 'json' },
+  'validate.paths': { access: 'local-only', page: null, answer: 'json' },
 };
