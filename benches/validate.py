@@ -61,10 +61,13 @@ def median_time(f, runs):
 
 
 def main() -> int:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
     runs = 5
-    if "--runs" in sys.argv:
-        runs = int(sys.argv[sys.argv.index("--runs") + 1])
+    if "--runs" in argv:
+        i = argv.index("--runs")
+        runs = int(argv[i + 1])
+        del argv[i:i + 2]
+    args = [a for a in argv if not a.startswith("--")]
     target = os.environ.get("CARGO_TARGET_DIR", str(REPO / "target"))
     binary = args[0] if args else f"{target}/release/hublot"
     if not SHAPES.is_file():

@@ -160,34 +160,42 @@ fn predicate_iri(p: &SHACLPath) -> Option<&str> {
     }
 }
 
-/// How a sentence names a node: `<iri>`; a blank node by the property that leads to it
-/// (« le nœud anonyme dcat:distribution de <…> »), whose subject also gives the line.
+/// How a sentence names a node: `<iri>`; a blank node by the path that leads to it from the
+/// nearest IRI (« le nœud anonyme dcat:distribution de <…> »), which also gives the line.
 fn describe(graph: &oxrdf::Graph, node: &str, lang: Lang) -> (String, Option<String>) {
-    describe_at(graph, node, lang, 0)
-}
-
-fn describe_at(
-    graph: &oxrdf::Graph,
-    node: &str,
-    lang: Lang,
-    depth: u8,
-) -> (String, Option<String>) {
-    let Some(id) = node.strip_prefix("_:") else {
+    let Some(mut id) = node.strip_prefix("_:").map(str::to_string) else {
         return (node_label(node), Some(node.to_string()));
     };
-    let b = oxrdf::BlankNodeRef::new_unchecked(id);
+    let mut steps: Vec<String> = Vec::new();
+    let mut root = None;
     // Blank nodes may form a cycle: a few steps up are enough to name one.
-    let Some(t) = graph.triples_for_object(b).next().filter(|_| depth < 4) else {
+    while steps.len() < 6 {
+        let b = oxrdf::BlankNodeRef::new_unchecked(&id);
+        let Some(t) = graph.triples_for_object(b).next() else {
+            break;
+        };
+        steps.push(compact(t.predicate.as_str()));
+        match t.subject {
+            oxrdf::NamedOrBlankNodeRef::NamedNode(n) => {
+                root = Some(n.as_str().to_string());
+                break;
+            }
+            oxrdf::NamedOrBlankNodeRef::BlankNode(p) => id = p.as_str().to_string(),
+        }
+    }
+    if steps.is_empty() {
         return (node_label(node), None);
-    };
-    let parent = subject_string(t.subject);
-    let (plabel, anchor) = describe_at(graph, &parent, lang, depth + 1);
-    let p = compact(t.predicate.as_str());
+    }
+    steps.reverse();
+    let from = root
+        .as_deref()
+        .map(node_label)
+        .unwrap_or_else(|| format!("_:{id}"));
     let label = match lang {
-        Lang::Fr => format!("le nœud anonyme {p} de {plabel}"),
-        Lang::En => format!("the blank node {p} of {plabel}"),
+        Lang::Fr => format!("le nœud anonyme {} de {from}", steps.join(" / ")),
+        Lang::En => format!("the blank node {} of {from}", steps.join(" / ")),
     };
-    (label, anchor)
+    (label, root)
 }
 
 fn finding(
