@@ -48,7 +48,7 @@ pub mod synth;
 
 pub use api::{Hublot, ImportReport, ImportRequest, Record};
 pub use error::{Error, ErrorBody, Result};
-pub use search::{SearchHit, SearchRequest, SearchResponse};
+pub use search::{SearchHit, SearchRequest, SearchResponse, Why};
 pub use store::Stats;
 
 /// Version of the Hublot snapshot format (`docs/snapshot-format.md`) this build reads and writes.

@@ -448,6 +448,8 @@ pub struct SearchIndex {
     pub(crate) path: PathBuf,
     /// Bounds the searches running at once on this index.
     pub(crate) gate: super::gate::Gate,
+    /// The synonym layer: the hand-written list and this snapshot's mined acronyms.
+    pub(crate) synonyms: super::synonyms::Synonyms,
 }
 
 impl SearchIndex {
@@ -481,6 +483,15 @@ impl SearchIndex {
                     .map(|c| (f.by_name(n), all / *c as f64))
             })
             .collect();
+        let mined = super::acronyms::read(dir)?;
+        let mut fr = index.tokenizers().get("fr").expect("analyzer registered");
+        let mut stem = |text: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            let mut ts = fr.token_stream(text);
+            ts.process(&mut |t| out.push(t.text.clone()));
+            out
+        };
+        let synonyms = super::synonyms::Synonyms::new(&mined, &mut stem);
         Ok(SearchIndex {
             scale,
             reader,
@@ -488,6 +499,7 @@ impl SearchIndex {
             index,
             path: dir.to_path_buf(),
             gate: super::gate::Gate::new(super::gate::default_limit()),
+            synonyms,
         })
     }
 }
