@@ -450,6 +450,8 @@ pub struct SearchIndex {
     pub(crate) gate: super::gate::Gate,
     /// The synonym layer: the hand-written list and this snapshot's mined acronyms.
     pub(crate) synonyms: super::synonyms::Synonyms,
+    /// Whether a query equal to a code's label puts that code first.
+    pub(crate) label_first: bool,
 }
 
 impl SearchIndex {
@@ -491,7 +493,14 @@ impl SearchIndex {
             ts.process(&mut |t| out.push(t.text.clone()));
             out
         };
-        let synonyms = super::synonyms::Synonyms::new(&mined, &mut stem);
+        // `HUBLOT_SEARCH_LAYER=off` leaves the synonym layer out (list, mined acronyms, label
+        // first), to measure what it adds in the same run (benches/corpus.rs).
+        let layer = std::env::var("HUBLOT_SEARCH_LAYER").map_or(true, |v| v != "off");
+        let synonyms = if layer {
+            super::synonyms::Synonyms::new(&mined, &mut stem)
+        } else {
+            super::synonyms::Synonyms::none()
+        };
         Ok(SearchIndex {
             scale,
             reader,
@@ -500,6 +509,7 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             gate: super::gate::Gate::new(super::gate::default_limit()),
             synonyms,
+            label_first: layer,
         })
     }
 }

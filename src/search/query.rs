@@ -679,22 +679,33 @@ impl SearchIndex {
             );
             let mut group: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            // A setting of care or a topic points to bases, tables and documentation (titles and
+            // text), never to code labels: "médicaments délivrés" means the pharmacy tables, not
+            // the accounting codes that say so.
+            let (fields, body_boost): (&[(Field, &'static str)], f32) = if e.topic {
+                (&[(f.title, "title"), (f.body, "text")], 1.0)
+            } else {
+                (
+                    &[(f.title, "title"), (f.label, "label"), (f.body, "text")],
+                    0.5,
+                )
+            };
             for (_, s) in &es {
-                for (field, name) in [(f.title, "title"), (f.label, "label"), (f.body, "text")] {
+                for &(field, name) in fields {
                     clue(field, name, s, &e.to, via, from, source);
                 }
-                let either: Vec<(Occur, Box<dyn Query>)> = vec![
-                    (Occur::Should, term_q(f.title, s)),
-                    (Occur::Should, term_q(f.label, s)),
-                    (Occur::Should, term_q(f.body, s)),
-                ];
+                let either: Vec<(Occur, Box<dyn Query>)> = fields
+                    .iter()
+                    .map(|&(field, _)| (Occur::Should, term_q(field, s)))
+                    .collect();
                 all.push((Occur::Must, Box::new(BooleanQuery::new(either))));
                 if terms_out.contains(s) {
                     continue;
                 }
-                group.push(boosted(term_q(f.title, s), 2.0));
-                group.push(boosted(term_q(f.label, s), 2.0));
-                group.push(boosted(term_q(f.body, s), 0.5));
+                for &(field, _) in fields {
+                    let b = if field == f.body { body_boost } else { 2.0 };
+                    group.push(boosted(term_q(field, s), b));
+                }
                 terms_out.push(s.clone());
             }
             if es.len() > 1 {
@@ -795,7 +806,7 @@ impl SearchIndex {
         // A query equal to a code's label (case, accents and punctuation aside) puts the best
         // such code first, wherever it ranked among the documents fetched.
         let wanted_label = normalise_label(q);
-        let has_letter = wanted_label.chars().any(char::is_alphabetic);
+        let has_letter = self.label_first && wanted_label.chars().any(char::is_alphabetic);
         let wanted_label = has_letter.then_some(wanted_label);
         let mut exact: Option<(usize, Option<(SearchHit, DocAddress)>)> = None;
         let mut var_at: HashMap<String, usize> = HashMap::new();

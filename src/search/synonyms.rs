@@ -53,6 +53,9 @@ pub(crate) struct Expansion {
     pub via: Via,
     /// `src/search/synonyms/fr-medical.tsv:42 (disease)`, or the page or code row mined.
     pub source: String,
+    /// A setting of care or a topic: it points to bases, tables and documentation, not to the
+    /// labels of code-list rows.
+    pub topic: bool,
 }
 
 /// A line of the hand-written list.
@@ -109,6 +112,13 @@ pub(crate) struct Synonyms {
 }
 
 impl Synonyms {
+    /// No expansion at all.
+    pub(crate) fn none() -> Self {
+        Synonyms {
+            by_first: HashMap::new(),
+        }
+    }
+
     /// The hand-written list and the mined pairs, keys stemmed with `stem`.
     pub(crate) fn new(mined: &[MinedAcronym], stem: &mut dyn FnMut(&str) -> Vec<String>) -> Self {
         let mut by_first: HashMap<String, Vec<Expansion>> = HashMap::new();
@@ -131,6 +141,7 @@ impl Synonyms {
                         to: to.clone(),
                         via: Via::Synonym,
                         source: format!("{HAND_PATH}:{} ({})", h.line, h.category),
+                        topic: h.category == "setting",
                     },
                 );
             }
@@ -144,6 +155,7 @@ impl Synonyms {
                     to: m.expansion.clone(),
                     via: Via::Acronym,
                     source: m.source.clone(),
+                    topic: false,
                 },
             );
             // An expansion of one word ("Dom") would fire on too many queries.
@@ -157,6 +169,7 @@ impl Synonyms {
                         to: m.acronym.clone(),
                         via: Via::Expansion,
                         source: m.source.clone(),
+                        topic: false,
                     },
                 );
             }
