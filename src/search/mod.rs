@@ -8,9 +8,10 @@
 //! lay words are expanded through a small [`glossary`] and the French medical synonym layer
 //! (`synonyms`: a hand-written list of lay words, settings of care and topics, plus the
 //! acronyms each snapshot mines from its corpus, see [`acronyms`]), always at a lower weight
-//! than the words typed; a query equal to a code's label puts that code first; a word that
-//! occurs nowhere is matched fuzzily; a variable present in many tables is collapsed into one
-//! hit. With `explain`, each hit says which word or synonym matched which of its fields.
+//! than the words typed; a query of two words or more equal to a code's label puts that code
+//! first; a word that occurs nowhere is matched fuzzily; a variable present in many tables is
+//! collapsed into one hit. With `explain`, each hit says which word or synonym matched which of
+//! its fields.
 //!
 //! Every search is bounded, whatever the front end: the query's length and its number of
 //! different words ([`MAX_QUERY_CHARS`], [`MAX_QUERY_WORDS`]; past them the search is refused

@@ -803,10 +803,14 @@ impl SearchIndex {
 
         let mut hits: Vec<SearchHit> = Vec::with_capacity(limit);
         let mut addrs: Vec<DocAddress> = Vec::with_capacity(limit);
-        // A query equal to a code's label (case, accents and punctuation aside) puts the best
-        // such code first, wherever it ranked among the documents fetched.
+        // A query of two words or more equal to a code's label (case, accents and punctuation
+        // aside) puts the best such code first, wherever it ranked among the documents fetched.
+        // One word is rarely meant as a label: "lunettes" or "pharmacie" ask for a topic, not
+        // for the code row that happens to be labelled so.
         let wanted_label = normalise_label(q);
-        let has_letter = self.label_first && wanted_label.chars().any(char::is_alphabetic);
+        let has_letter = self.label_first
+            && wanted_label.contains(' ')
+            && wanted_label.chars().any(char::is_alphabetic);
         let wanted_label = has_letter.then_some(wanted_label);
         let mut exact: Option<(usize, Option<(SearchHit, DocAddress)>)> = None;
         let mut var_at: HashMap<String, usize> = HashMap::new();
