@@ -495,7 +495,7 @@ impl SearchIndex {
         };
         // `HUBLOT_SEARCH_LAYER=off` leaves the synonym layer out (list, mined acronyms, label
         // first), to measure what it adds in the same run (benches/corpus.rs).
-        let layer = std::env::var("HUBLOT_SEARCH_LAYER").map_or(true, |v| v != "off");
+        let layer = std::env::var("HUBLOT_SEARCH_LAYER").as_deref() != Ok("off");
         let synonyms = if layer {
             super::synonyms::Synonyms::new(&mined, &mut stem)
         } else {
