@@ -16,8 +16,9 @@
 //! process: the peak RSS of this process would otherwise include every earlier step.
 
 mod common;
+#[path = "../tests/common/fts_peer.rs"]
+mod fts_peer;
 
-use hublot::ingest;
 use hublot::{Hublot, ImportReport, ImportRequest, SearchRequest};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -183,6 +184,23 @@ fn run(cfg: &Config) -> BoxResult<()> {
         cases.len(),
         cfg.search_runs
     ));
+    // The same snapshot without the synonym layer (`HUBLOT_SEARCH_LAYER=off`, read when the
+    // index is opened): what the search answered before the layer, in the same run. Measured
+    // first, so that the layer is not the one that finds the caches warm.
+    std::env::set_var("HUBLOT_SEARCH_LAYER", "off");
+    let bare = Hublot::open(Some(data_dir.path().to_path_buf()))?;
+    std::env::remove_var("HUBLOT_SEARCH_LAYER");
+    let hub0 = measure(&cases, cfg.search_runs, |c| {
+        let req = SearchRequest {
+            q: c.text.clone(),
+            kind: c.kind.clone(),
+            ..Default::default()
+        };
+        bare.search(&req)
+            .map(hublot_hits)
+            .map_err(|e| e.to_string())
+    });
+    drop(bare);
     let hub = measure(&cases, cfg.search_runs, |c| {
         let req = SearchRequest {
             q: c.text.clone(),
@@ -318,6 +336,7 @@ fn run(cfg: &Config) -> BoxResult<()> {
     writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|")?;
     for (name, m) in [
         ("Hublot", &hub),
+        ("Hublot without the synonym layer", &hub0),
         ("FTS5 AND", &fts_and),
         ("FTS5 OR", &fts_or),
     ] {
@@ -356,6 +375,7 @@ fn run(cfg: &Config) -> BoxResult<()> {
         writeln!(md, "|---|---|---|---:|---:|")?;
         for (name, m) in [
             ("Hublot", &hub),
+            ("Hublot without the synonym layer", &hub0),
             ("FTS5 AND", &fts_and),
             ("FTS5 OR", &fts_or),
         ] {
@@ -387,6 +407,7 @@ fn run(cfg: &Config) -> BoxResult<()> {
     }
     for (name, m) in [
         ("Hublot", &hub),
+        ("Hublot without the synonym layer", &hub0),
         ("FTS5 AND", &fts_and),
         ("FTS5 OR", &fts_or),
     ] {
@@ -411,20 +432,38 @@ fn run(cfg: &Config) -> BoxResult<()> {
         }
         by
     };
-    let (rh, ra, ro) = (rel(&hub), rel(&fts_and), rel(&fts_or));
-    writeln!(md, "| category | queries | Hublot | FTS5 AND | FTS5 OR |")?;
-    writeln!(md, "|---|---:|---:|---:|---:|")?;
+    let (rh, r0, ra, ro) = (rel(&hub), rel(&hub0), rel(&fts_and), rel(&fts_or));
+    writeln!(
+        md,
+        "| category | queries | Hublot | Hublot without the synonym layer | FTS5 AND | FTS5 OR |"
+    )?;
+    writeln!(md, "|---|---:|---:|---:|---:|---:|")?;
     let mut cats: Vec<&String> = rh.keys().filter(|k| !k.starts_with('*')).collect();
     cats.push(rh.keys().find(|k| k.starts_with('*')).ok_or("no queries")?);
     for c in cats {
         let n = rh[c].1;
         writeln!(
             md,
-            "| {c} | {n} | {} | {} | {} |",
+            "| {c} | {n} | {} | {} | {} | {} |",
             share(rh[c]),
+            share(r0[c]),
             share(ra[c]),
             share(ro[c])
         )?;
+    }
+    // FTS5 is the floor of every category: name the categories where Hublot finds fewer.
+    let below: Vec<String> = rh
+        .iter()
+        .filter(|(c, h)| h.0 < ra[*c].0.max(ro[*c].0))
+        .map(|(c, h)| format!("{c} ({} < {})", h.0, ra[c].0.max(ro[c].0)))
+        .collect();
+    if below.is_empty() {
+        writeln!(
+            md,
+            "\nFTS5 floor: Hublot finds at least as many as FTS5 (AND and OR) in every category."
+        )?;
+    } else {
+        writeln!(md, "\n**Below the FTS5 floor**: {}", below.join(", "))?;
     }
     let failures: Vec<(usize, &RelQuery)> = queries
         .iter()
@@ -642,119 +681,15 @@ fn found(q: &RelQuery, hits: &[Hit]) -> bool {
     })
 }
 
-/// Builds the peer's database at `path`: one FTS5 table over every kind, as a Datasette user
-/// would with `sqlite-utils enable-fts`. Returns (reader time, insert time) and the row count.
+/// Builds the peer's database at `path` (see `tests/common/fts_peer.rs`).
 fn build_fts(paths: &[PathBuf], path: &Path) -> BoxResult<((Duration, Duration), u64)> {
-    let t0 = Instant::now();
-    let cat = ingest::read_sources(paths)?;
-    let read = t0.elapsed();
-    let t1 = Instant::now();
-    let mut conn = rusqlite::Connection::open(path)?;
-    conn.execute_batch(
-        "CREATE VIRTUAL TABLE search USING fts5(
-             id UNINDEXED, kind UNINDEXED, name, title, body,
-             tokenize = 'unicode61 remove_diacritics 2');",
-    )?;
-    let tx = conn.transaction()?;
-    let mut rows = 0u64;
-    {
-        let mut ins = tx.prepare(
-            "INSERT INTO search (id, kind, name, title, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        let mut add =
-            |id: String, kind: &str, name: &str, title: &str, body: &str| -> rusqlite::Result<()> {
-                rows += 1;
-                ins.execute(rusqlite::params![id, kind, name, title, body])
-                    .map(|_| ())
-            };
-        for b in &cat.bases {
-            let body = [
-                &b.description.fr,
-                &b.description.en,
-                &b.population.fr,
-                &b.population.en,
-                &b.keywords.join(" "),
-            ]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-            add(
-                format!("base/{}", b.id),
-                "base",
-                &format!("{} {}", b.id, b.name),
-                &b.title.all(),
-                &body,
-            )?;
-        }
-        for t in &cat.tables {
-            add(
-                format!("table/{}", t.name),
-                "table",
-                &t.name,
-                &t.title,
-                &t.produit,
-            )?;
-            for v in &t.variables {
-                let body = format!("{} {}", t.name, v.regle_gestion.as_deref().unwrap_or(""));
-                add(
-                    format!("variable/{}/{}", t.name, v.name),
-                    "variable",
-                    &v.name,
-                    &v.description,
-                    &body,
-                )?;
-            }
-        }
-        for d in &cat.docs {
-            add(format!("doc/{}", d.path), "doc", &d.path, &d.title, &d.text)?;
-        }
-        for c in &cat.code_lists {
-            add(
-                format!("nomenclature/{}", c.name),
-                "nomenclature",
-                &c.name,
-                &c.title,
-                &c.columns.join(" "),
-            )?;
-            // The row callback cannot fail; keep the first insert error and report it after.
-            let mut failed: Option<rusqlite::Error> = None;
-            c.for_each_code(|code, label, _| {
-                if failed.is_none() {
-                    if let Err(e) = add(
-                        format!("code/{}/{}", c.name, code),
-                        "code",
-                        code,
-                        label,
-                        &c.name,
-                    ) {
-                        failed = Some(e);
-                    }
-                }
-            })?;
-            if let Some(e) = failed {
-                return Err(e.into());
-            }
-        }
-    }
-    tx.commit()?;
-    Ok(((read, t1.elapsed()), rows))
+    fts_peer::build(paths, path)
 }
 
 /// A search of the peer, the way Datasette's `?_search=` escapes what was typed.
 fn fts_search(conn: &rusqlite::Connection, c: &Case, or: bool) -> Result<Vec<Hit>, String> {
-    let words: Vec<String> = c
-        .text
-        .split_whitespace()
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
-    if words.is_empty() {
-        return Ok(Vec::new());
-    }
-    let expr = words.join(if or { " OR " } else { " " });
-    let collect = |rows: rusqlite::Result<Vec<String>>| {
-        rows.map(|ids| {
+    fts_peer::search(conn, &c.text, c.kind.as_deref(), or)
+        .map(|ids| {
             ids.into_iter()
                 .map(|id| Hit {
                     id,
@@ -763,28 +698,6 @@ fn fts_search(conn: &rusqlite::Connection, c: &Case, or: bool) -> Result<Vec<Hit
                 .collect()
         })
         .map_err(|e| e.to_string())
-    };
-    let run = || -> rusqlite::Result<Vec<String>> {
-        match &c.kind {
-            Some(k) => {
-                let mut st = conn.prepare_cached("SELECT id FROM search WHERE search MATCH ?1 AND kind = ?2 ORDER BY rank LIMIT 20")?;
-                let ids = st
-                    .query_map(rusqlite::params![expr, k], |r| r.get(0))?
-                    .collect();
-                ids
-            }
-            None => {
-                let mut st = conn.prepare_cached(
-                    "SELECT id FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT 20",
-                )?;
-                let ids = st
-                    .query_map(rusqlite::params![expr], |r| r.get(0))?
-                    .collect();
-                ids
-            }
-        }
-    };
-    collect(run())
 }
 
 /// One line per engine and case: engine, kind, full or prefix, text, median and max ms, hit count.

@@ -168,7 +168,8 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
             db.finish(sample_rows)
         });
 
-        let produce = || -> Result<()> {
+        let mut miner = crate::search::acronyms::Miner::default();
+        let mut produce = || -> Result<()> {
             for b in &cat.bases {
                 index.add_base(b)?;
             }
@@ -190,6 +191,7 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
             }
             for d in &cat.docs {
                 index.add_doc(d)?;
+                miner.doc(&d.path, &d.title);
             }
             for (i, c) in cat.code_lists.iter().enumerate() {
                 index.add_nomenclature(&c.name, &c.title, &c.columns)?;
@@ -211,6 +213,7 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
                 let refs = list_refs.get(c.name.as_str()).copied().unwrap_or(0);
                 for (code, label, _) in &rows {
                     index.add_code(&c.name, context, refs, code, label)?;
+                    miner.label(&c.name, code, label);
                 }
                 if tx.send(CodeBatch { list: i, rows }).is_err() {
                     break; // the writer failed; its error is reported below
@@ -226,6 +229,7 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
         timing("sqlite written", t0);
         produced?;
         let stats = written?;
+        crate::search::acronyms::write(&index_dir, &miner.finish())?;
         index.finish()?;
         timing("index committed", t0);
         Ok(stats)

@@ -50,7 +50,7 @@ pub mod validate;
 
 pub use api::{Hublot, ImportReport, ImportRequest, Record};
 pub use error::{Error, ErrorBody, Result};
-pub use search::{SearchHit, SearchRequest, SearchResponse};
+pub use search::{SearchHit, SearchRequest, SearchResponse, Why};
 pub use store::Stats;
 
 /// Version of the Hublot snapshot format (`docs/snapshot-format.md`) this build reads and writes.

@@ -3,6 +3,8 @@
 //! wants.
 
 mod common;
+#[path = "common/fts_peer.rs"]
+mod fts_peer;
 
 use hublot::api::NomenclatureRequest;
 use hublot::{Hublot, ImportRequest, Record, SearchRequest};
@@ -400,7 +402,9 @@ fn code_lists_are_searchable_and_paged() {
 }
 
 /// The relevance set (tests/relevance/queries.json): realistic queries of every kind with the
-/// documents an expert wants near the top. Reports every miss; fails below 85 % overall.
+/// documents an expert wants near the top. Reports every miss and the figures per category
+/// beside the FTS5 peer's (`common/fts_peer.rs`, built from the same sources); fails below
+/// 85 % overall, or when FTS5 (AND or OR) finds more than Hublot in any category.
 #[test]
 fn relevance_set() {
     #[derive(serde::Deserialize)]
@@ -414,8 +418,37 @@ fn relevance_set() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance/queries.json");
     let qs: Vec<Q> = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let found_in = |q: &Q, top: &[&str]| {
+        q.expect
+            .iter()
+            .any(|want| match want.strip_prefix("variable/*/") {
+                Some(name) => top
+                    .iter()
+                    .any(|id| id.starts_with("variable/") && id.rsplit('/').next() == Some(name)),
+                None => top.contains(&want.as_str()),
+            })
+    };
+    // The peer, from the same sources as `snds()`.
+    let c = common::corpus();
+    let peer_dir = tempfile::tempdir().unwrap();
+    let peer_path = peer_dir.path().join("peer.sqlite");
+    fts_peer::build(
+        &[c.join("schema-snds"), c.join("documentation-snds")],
+        &peer_path,
+    )
+    .unwrap();
+    let peer = rusqlite::Connection::open(&peer_path).unwrap();
+    // Category → (Hublot, FTS5 AND, FTS5 OR, queries).
+    let mut by: std::collections::BTreeMap<&str, [usize; 4]> = Default::default();
     let mut misses = Vec::new();
     for q in &qs {
+        let cat = by.entry(q.category.as_str()).or_default();
+        cat[3] += 1;
+        for (i, or) in [(1, false), (2, true)] {
+            let ids = fts_peer::search(&peer, &q.query, q.kind.as_deref(), or).unwrap();
+            let top: Vec<&str> = ids.iter().take(q.within).map(String::as_str).collect();
+            cat[i] += found_in(q, &top) as usize;
+        }
         let r = snds()
             .search(&SearchRequest {
                 q: q.query.clone(),
@@ -430,15 +463,8 @@ fn relevance_set() {
             .take(q.within)
             .map(|h| h.id.as_str())
             .collect();
-        let hit = q
-            .expect
-            .iter()
-            .any(|want| match want.strip_prefix("variable/*/") {
-                Some(name) => top
-                    .iter()
-                    .any(|id| id.starts_with("variable/") && id.rsplit('/').next() == Some(name)),
-                None => top.contains(&want.as_str()),
-            });
+        let hit = found_in(q, &top);
+        cat[0] += hit as usize;
         if !hit {
             misses.push(format!(
                 "[{}] {:?} want {:?} within {}, got {:?}",
@@ -456,6 +482,19 @@ fn relevance_set() {
     for m in &misses {
         eprintln!("  miss {m}");
     }
+    eprintln!("category: Hublot / FTS5 AND / FTS5 OR of n");
+    let mut below = Vec::new();
+    for (cat, [h, and, or, n]) in &by {
+        eprintln!("  {cat}: {h} / {and} / {or} of {n}");
+        if h < and.max(or) {
+            below.push(format!("{cat}: Hublot {h}, FTS5 {}", and.max(or)));
+        }
+    }
+    assert!(
+        below.is_empty(),
+        "FTS5 finds more than Hublot in: {}",
+        below.join("; ")
+    );
     assert!(
         rate >= 0.85,
         "relevance fell to {:.0} %:\n{}",

@@ -81,6 +81,10 @@ enum Cmd {
         /// Do not collapse a variable present in several tables.
         #[arg(long)]
         no_group: bool,
+        /// Say why each hit matched: which typed word or synonym (and its source) matched
+        /// which field.
+        #[arg(long)]
+        explain: bool,
     },
     /// Show a record: base/ID, table/NAME, variable/TABLE/NAME, nomenclature/NAME,
     /// code/LIST/CODE, doc/PATH, or a bare name.
@@ -270,6 +274,7 @@ impl From<&Cmd> for SearchRequest {
                 table,
                 limit,
                 no_group,
+                explain,
             } => SearchRequest {
                 q: query.clone(),
                 kind: kind.clone(),
@@ -278,6 +283,7 @@ impl From<&Cmd> for SearchRequest {
                 table: table.clone(),
                 limit: Some(*limit),
                 no_group: *no_group,
+                explain: *explain,
                 nomenclature: None,
             },
             _ => unreachable!("only built from Search"),
@@ -397,6 +403,21 @@ fn run() -> anyhow::Result<()> {
                     _ => hit.name.clone().unwrap_or_default(),
                 };
                 out!("{:>2}. {:<12} {:<40} {}", i + 1, hit.kind, what, hit.title);
+                for w in &hit.why {
+                    let from = match (&w.from, &w.source) {
+                        (Some(f), Some(s)) => format!(" for `{f}` ({s})"),
+                        (Some(f), None) => format!(" for `{f}`"),
+                        (None, Some(s)) => format!(" ({s})"),
+                        (None, None) => String::new(),
+                    };
+                    out!(
+                        "      why: `{}` in {}, {}{}",
+                        w.term,
+                        w.fields.join(", "),
+                        w.via,
+                        from
+                    );
+                }
             }
             let kinds: Vec<String> = r
                 .kinds

@@ -448,6 +448,10 @@ pub struct SearchIndex {
     pub(crate) path: PathBuf,
     /// Bounds the searches running at once on this index.
     pub(crate) gate: super::gate::Gate,
+    /// The synonym layer: the hand-written list and this snapshot's mined acronyms.
+    pub(crate) synonyms: super::synonyms::Synonyms,
+    /// Whether a query equal to a code's label puts that code first.
+    pub(crate) label_first: bool,
 }
 
 impl SearchIndex {
@@ -481,6 +485,22 @@ impl SearchIndex {
                     .map(|c| (f.by_name(n), all / *c as f64))
             })
             .collect();
+        let mined = super::acronyms::read(dir)?;
+        let mut fr = index.tokenizers().get("fr").expect("analyzer registered");
+        let mut stem = |text: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            let mut ts = fr.token_stream(text);
+            ts.process(&mut |t| out.push(t.text.clone()));
+            out
+        };
+        // `HUBLOT_SEARCH_LAYER=off` leaves the synonym layer out (list, mined acronyms, label
+        // first), to measure what it adds in the same run (benches/corpus.rs).
+        let layer = std::env::var("HUBLOT_SEARCH_LAYER").as_deref() != Ok("off");
+        let synonyms = if layer {
+            super::synonyms::Synonyms::new(&mined, &mut stem)
+        } else {
+            super::synonyms::Synonyms::none()
+        };
         Ok(SearchIndex {
             scale,
             reader,
@@ -488,6 +508,8 @@ impl SearchIndex {
             index,
             path: dir.to_path_buf(),
             gate: super::gate::Gate::new(super::gate::default_limit()),
+            synonyms,
+            label_first: layer,
         })
     }
 }

@@ -5,8 +5,13 @@
 //! stop words, accents folded); identifiers get their own fields (`ident` exact and
 //! case-insensitive, `ident_parts` split on `_`). The query builder ranks an exact identifier
 //! far above a phrase, a phrase above title terms and title terms above body terms; English and
-//! lay words are expanded through a small [`glossary`]; a word that occurs nowhere is matched
-//! fuzzily; a variable present in many tables is collapsed into one hit.
+//! lay words are expanded through a small [`glossary`] and the French medical synonym layer
+//! (`synonyms`: a hand-written list of lay words, settings of care and topics, plus the
+//! acronyms each snapshot mines from its corpus, see [`acronyms`]), always at a lower weight
+//! than the words typed; a query of two words or more equal to a code's label puts that code
+//! first; a word that occurs nowhere is matched fuzzily; a variable present in many tables is
+//! collapsed into one hit. With `explain`, each hit says which word or synonym matched which of
+//! its fields.
 //!
 //! Every search is bounded, whatever the front end: the query's length and its number of
 //! different words ([`MAX_QUERY_CHARS`], [`MAX_QUERY_WORDS`]; past them the search is refused
@@ -14,15 +19,17 @@
 //! the searches running at once (past that, [`crate::Error::Overloaded`]). Unbounded, a 62 KB
 //! query took 1.4 GB and a 1.9 MB one grew past 6 GB.
 
+pub(crate) mod acronyms;
 mod analyzer;
 mod gate;
 pub mod glossary;
 mod index;
 mod query;
+mod synonyms;
 
 pub use index::{IndexBuilder, SearchIndex, INDEX_FORMAT_VERSION};
 pub use query::{
-    Facet, SearchHit, SearchRequest, SearchResponse, MAX_QUERY_CHARS, MAX_QUERY_WORDS,
+    Facet, SearchHit, SearchRequest, SearchResponse, Why, MAX_QUERY_CHARS, MAX_QUERY_WORDS,
 };
 
 /// Lowercases and removes accents (é → e, œ → oe), the way the analyzers do.

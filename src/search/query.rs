@@ -2,6 +2,9 @@
 
 use super::index::{SearchIndex, KINDS};
 use super::{fold_accents, glossary};
+
+/// The glossary's path in the repository, shown as the source of its expansions.
+const GLOSSARY_PATH: &str = "src/search/glossary.rs";
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -46,6 +49,10 @@ pub struct SearchRequest {
     #[serde(default)]
     #[ts(as = "Option<bool>", optional)]
     pub no_group: bool,
+    /// Say, for each hit, which typed word or synonym matched which of its fields (`why`).
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
+    pub explain: bool,
 }
 
 /// One hit.
@@ -89,6 +96,74 @@ pub struct SearchHit {
     /// For a collapsed variable: the other matching tables, best first.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub also_in: Vec<String>,
+    /// Why it matched, when the request asked to `explain`: each word searched and the fields
+    /// of this hit it was found in.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub why: Vec<Why>,
+}
+
+/// One reason a hit matched: a word searched and the fields of the hit that contain it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+pub struct Why {
+    /// The word or words searched: as typed, or what a synonym searched in their place.
+    pub term: String,
+    /// The hit's fields that contain it: `identifier`, `identifier part`, `title`, `label`,
+    /// `text` (description, documentation, base and table text).
+    pub fields: Vec<String>,
+    /// How it came into the search: `typed`, `identifier`, `glossary`, `synonym` (the
+    /// hand-written list), `acronym` (a mined expansion of a typed acronym), `expansion` (the
+    /// mined acronym of typed words), `label` (the query is this code's label).
+    pub via: String,
+    /// For a synonym, acronym or expansion: the typed words it stands for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Where the synonym comes from: the list and its line, or the page or code row of the
+    /// active snapshot it was mined from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A clause of the query that `explain` checks against each hit.
+struct Clue {
+    field: Field,
+    field_name: &'static str,
+    /// The indexed form searched (stem, folded word…).
+    text: String,
+    term: String,
+    via: &'static str,
+    from: Option<String>,
+    source: Option<String>,
+}
+
+/// Lowercase, accents off, every run of other characters than letters and digits one space:
+/// how a query and a code's label are compared.
+fn normalise_label(s: &str) -> String {
+    let f = fold_accents(s);
+    let mut out = String::with_capacity(f.len());
+    for w in f
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Whether the document at `addr` has `text` in `field`.
+fn doc_has(searcher: &tantivy::Searcher, addr: DocAddress, field: Field, text: &str) -> bool {
+    use tantivy::DocSet;
+    let seg = searcher.segment_reader(addr.segment_ord);
+    let Ok(inv) = seg.inverted_index(field) else {
+        return false;
+    };
+    let term = Term::from_field_text(field, text);
+    match inv.read_postings(&term, IndexRecordOption::Basic) {
+        Ok(Some(mut p)) => p.doc() <= addr.doc_id && p.seek(addr.doc_id) == addr.doc_id,
+        _ => false,
+    }
 }
 
 /// A facet value, ready to show.
@@ -344,6 +419,27 @@ impl SearchIndex {
         let mut terms_out: Vec<String> = Vec::new();
         let mut fuzzy_used = false;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // What `explain` checks against each hit; gathered only when asked.
+        let mut clues: Vec<Clue> = Vec::new();
+        let mut clue = |field: Field,
+                        field_name: &'static str,
+                        text: &str,
+                        term: &str,
+                        via: &'static str,
+                        from: Option<&str>,
+                        source: Option<&str>| {
+            if req.explain && clues.len() < 400 {
+                clues.push(Clue {
+                    field,
+                    field_name,
+                    text: text.to_string(),
+                    term: term.to_string(),
+                    via,
+                    from: from.map(String::from),
+                    source: source.map(String::from),
+                });
+            }
+        };
         let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
             (Occur::Should, Box::new(BoostQuery::new(q, b)))
         };
@@ -371,11 +467,21 @@ impl SearchIndex {
         check_words(&words, &raw_words)?;
         if !folded.is_empty() {
             should.push(boosted(term_q(f.ident, &folded), 40.0));
+            clue(f.ident, "identifier", &folded, q, "identifier", None, None);
         }
         // Forms people type for identifiers: `ben nir psa`, `I21.9`, `T_MCO22B` (a year
         // instead of the `aa` placeholder of PMSI table names).
         if words.len() > 1 && words.len() <= 4 {
             should.push(boosted(term_q(f.ident, &words.join("_")), 30.0));
+            clue(
+                f.ident,
+                "identifier",
+                &words.join("_"),
+                q,
+                "identifier",
+                None,
+                None,
+            );
         }
         for w in &words {
             if w.contains('.') && w.len() <= 12 {
@@ -391,12 +497,22 @@ impl SearchIndex {
                 .filter(|w| !super::index::STOP_WORDS.contains(&&***w))
             {
                 should.push(boosted(term_q(f.ident, w), 12.0));
+                clue(f.ident, "identifier", w, w, "identifier", None, None);
             }
         }
         for w in &words {
             if w.contains('_') {
                 for (_, p) in self.analyze("words", w) {
                     should.push(boosted(term_q(f.ident_parts, &p), 1.5));
+                    clue(
+                        f.ident_parts,
+                        "identifier part",
+                        &p,
+                        w,
+                        "identifier",
+                        None,
+                        None,
+                    );
                 }
             }
         }
@@ -454,6 +570,9 @@ impl SearchIndex {
             let alt: Box<dyn Query> = Box::new(BooleanQuery::new(alts));
             should.push((Occur::Should, alt.box_clone()));
             per_term.push(alt);
+            for (field, name) in [(f.title, "title"), (f.label, "label"), (f.body, "text")] {
+                clue(field, name, s, raw, "typed", None, None);
+            }
             terms_out.push(s.clone());
         }
         // The exact (unstemmed) word earns a little more than its stem: `sein` should not
@@ -509,6 +628,9 @@ impl SearchIndex {
             let es = self.analyze("fr", exp);
             let mut group: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for (_, s) in &es {
+                for (field, name) in [(f.title, "title"), (f.label, "label")] {
+                    clue(field, name, s, exp, "glossary", None, Some(GLOSSARY_PATH));
+                }
                 if terms_out.contains(s) {
                     continue;
                 }
@@ -535,6 +657,84 @@ impl SearchIndex {
                         3.0,
                     )),
                 ));
+            }
+            if !group.is_empty() {
+                should.push((Occur::Should, Box::new(BooleanQuery::new(group))));
+            }
+        }
+
+        // 4. The synonym layer: lay French, settings of care and the snapshot's mined acronyms
+        // (both ways), matched on the stemmed words. Lower weights than the words typed, and
+        // than the glossary: a synonym adds hits, it never pushes an exact match down.
+        let stem_words: Vec<String> = stems.iter().map(|(_, s)| s.clone()).collect();
+        for e in self.synonyms.expand(&stem_words) {
+            let es = self.analyze("fr", &e.to);
+            if es.is_empty() || es.len() > MAX_PHRASE_TERMS {
+                continue;
+            }
+            let (via, from, source) = (
+                e.via.as_str(),
+                Some(e.from.as_str()),
+                Some(e.source.as_str()),
+            );
+            let mut group: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            // A setting of care or a topic points to bases, tables and documentation (titles and
+            // text), never to code labels: "médicaments délivrés" means the pharmacy tables, not
+            // the accounting codes that say so.
+            let (fields, body_boost): (&[(Field, &'static str)], f32) = if e.topic {
+                (&[(f.title, "title"), (f.body, "text")], 1.0)
+            } else {
+                (
+                    &[(f.title, "title"), (f.label, "label"), (f.body, "text")],
+                    0.5,
+                )
+            };
+            for (_, s) in &es {
+                for &(field, name) in fields {
+                    clue(field, name, s, &e.to, via, from, source);
+                }
+                let either: Vec<(Occur, Box<dyn Query>)> = fields
+                    .iter()
+                    .map(|&(field, _)| (Occur::Should, term_q(field, s)))
+                    .collect();
+                all.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+                if terms_out.contains(s) {
+                    continue;
+                }
+                for &(field, _) in fields {
+                    let b = if field == f.body { body_boost } else { 2.0 };
+                    group.push(boosted(term_q(field, s), b));
+                }
+                terms_out.push(s.clone());
+            }
+            if es.len() > 1 {
+                // Every word of the expansion in the same document: labels have no positions, so
+                // this stands for the phrase there; titles also get the phrase itself.
+                group.push(boosted(Box::new(BooleanQuery::new(all)), 1.5));
+                let terms: Vec<(usize, Term)> = es
+                    .iter()
+                    .map(|(p, s)| (*p - es[0].0, Term::from_field_text(f.title, s)))
+                    .collect();
+                group.push(boosted(
+                    Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1)),
+                    2.5,
+                ));
+            }
+            if e.via == super::synonyms::Via::Expansion {
+                // A mined acronym is also a part of identifiers (`RHS_NUM`).
+                for (_, p) in self.analyze("words", &e.to) {
+                    clue(
+                        f.ident_parts,
+                        "identifier part",
+                        &p,
+                        &e.to,
+                        via,
+                        from,
+                        source,
+                    );
+                    group.push(boosted(term_q(f.ident_parts, &p), 1.5));
+                }
             }
             if !group.is_empty() {
                 should.push((Occur::Should, Box::new(BooleanQuery::new(group))));
@@ -602,6 +802,17 @@ impl SearchIndex {
         };
 
         let mut hits: Vec<SearchHit> = Vec::with_capacity(limit);
+        let mut addrs: Vec<DocAddress> = Vec::with_capacity(limit);
+        // A query of two words or more equal to a code's label (case, accents and punctuation
+        // aside) puts the best such code first, wherever it ranked among the documents fetched.
+        // One word is rarely meant as a label: "lunettes" or "pharmacie" ask for a topic, not
+        // for the code row that happens to be labelled so.
+        let wanted_label = normalise_label(q);
+        let has_letter = self.label_first
+            && wanted_label.contains(' ')
+            && wanted_label.chars().any(char::is_alphabetic);
+        let wanted_label = has_letter.then_some(wanted_label);
+        let mut exact: Option<(usize, Option<(SearchHit, DocAddress)>)> = None;
         let mut var_at: HashMap<String, usize> = HashMap::new();
         // A code list may repeat a code (one row per version of a GHS, say): one hit per id.
         let mut seen = std::collections::HashSet::new();
@@ -629,10 +840,29 @@ impl SearchIndex {
                 produit: get(f.produit),
                 tables_count: d.get_first(f.n_tables).and_then(|v| v.as_u64()),
                 also_in: vec![],
+                why: vec![],
                 kind,
             };
             if !seen.insert(hit.id.clone()) {
                 continue;
+            }
+            let is_exact = exact.is_none()
+                && hit.kind == "code"
+                && wanted_label.as_deref().is_some_and(|w| {
+                    hit.label
+                        .as_deref()
+                        .is_some_and(|l| normalise_label(l) == w)
+                });
+            if is_exact {
+                if hits.len() < limit {
+                    exact = Some((hits.len(), None));
+                } else {
+                    exact = Some((0, Some((hit, addr))));
+                    if !group {
+                        break;
+                    }
+                    continue;
+                }
             }
             if group && hit.kind == "variable" {
                 let key = hit.name.as_deref().unwrap_or_default().to_uppercase();
@@ -648,11 +878,46 @@ impl SearchIndex {
             }
             if hits.len() < limit {
                 hits.push(hit);
-            } else if !group {
+                addrs.push(addr);
+            } else if !group && (exact.is_some() || wanted_label.is_none()) {
                 break;
             }
         }
         hits.truncate(limit);
+        addrs.truncate(limit);
+        let promoted = exact.is_some();
+        match exact {
+            Some((i, None)) if i > 0 => {
+                let h = hits.remove(i);
+                hits.insert(0, h);
+                let a = addrs.remove(i);
+                addrs.insert(0, a);
+            }
+            Some((_, Some((h, a)))) => {
+                hits.insert(0, h);
+                addrs.insert(0, a);
+                hits.truncate(limit);
+                addrs.truncate(limit);
+            }
+            _ => {}
+        }
+        if req.explain {
+            for (hit, addr) in hits.iter_mut().zip(&addrs) {
+                hit.why = explain(&searcher, *addr, &clues);
+                if promoted && addr == &addrs[0] && hit.kind == "code" {
+                    hit.why.insert(
+                        0,
+                        Why {
+                            term: q.to_string(),
+                            fields: vec!["label".into()],
+                            via: "label".into(),
+                            from: None,
+                            source: None,
+                        },
+                    );
+                }
+            }
+        }
         let kinds = KINDS
             .iter()
             .zip(kind_counts)
@@ -673,6 +938,34 @@ impl SearchIndex {
             fuzzy: fuzzy_used,
         })
     }
+}
+
+/// The reasons a document matched: each clue it contains, grouped by word and origin.
+fn explain(searcher: &tantivy::Searcher, addr: DocAddress, clues: &[Clue]) -> Vec<Why> {
+    let mut out: Vec<Why> = Vec::new();
+    for c in clues {
+        if !doc_has(searcher, addr, c.field, &c.text) {
+            continue;
+        }
+        let same = out
+            .iter_mut()
+            .find(|w| w.term == c.term && w.via == c.via && w.from.as_deref() == c.from.as_deref());
+        match same {
+            Some(w) => {
+                if !w.fields.iter().any(|f| f == c.field_name) {
+                    w.fields.push(c.field_name.to_string());
+                }
+            }
+            None => out.push(Why {
+                term: c.term.clone(),
+                fields: vec![c.field_name.to_string()],
+                via: c.via.to_string(),
+                from: c.from.clone(),
+                source: c.source.clone(),
+            }),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

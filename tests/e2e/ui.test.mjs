@@ -84,6 +84,24 @@ test('filter by kind, then back to all', async () => {
   await page.waitForFunction(() => !location.hash.includes('kind='));
 });
 
+test('"pourquoi ?" shows why a hit matched: the synonym and its source', async () => {
+  await page.goto(`${server.url}#/search?q=${encodeURIComponent('crise cardiaque')}&kind=code`);
+  const li = page.locator('#results li', { has: page.locator('a[data-id="code/IR_CIM_V/I21"]') });
+  await li.waitFor();
+  assert.equal(await page.locator('[data-testid=why]').count(), 0, 'reasons are shown on demand only');
+  await li.locator('button.why-btn').click();
+  const why = li.locator('[data-testid=why]');
+  await why.locator('li').first().waitFor();
+  const text = await why.innerText();
+  assert.match(text, /synonyme de « crise cardiaque »/, text);
+  assert.match(text, /libellé/, text);
+  await shot('02b-search-why');
+  await li.locator('button.why-btn').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=why]'));
+  await page.goto(`${server.url}#/search?q=${encodeURIComponent('date de décès')}`);
+  await page.locator('#results a[data-id="variable/KI_ECD_R/BEN_DCD_DTE"]').waitFor();
+});
+
 test('keyboard: arrows move, Esc clears, Enter opens', async () => {
   await page.focus('#q');
   await page.keyboard.press('ArrowDown');

@@ -2010,7 +2010,12 @@ tables_count: number | null,
 /**
  * For a collapsed variable: the other matching tables, best first.
  */
-also_in?: Array<string>, };
+also_in?: Array<string>, 
+/**
+ * Why it matched, when the request asked to `explain`: each word searched and the fields
+ * of this hit it was found in.
+ */
+why?: Array<Why>, };
 
 export type SearchRequest = { 
 /**
@@ -2044,7 +2049,11 @@ limit?: number | null,
 /**
  * Do not collapse a variable name present in several tables into one hit.
  */
-no_group?: boolean, };
+no_group?: boolean, 
+/**
+ * Say, for each hit, which typed word or synonym matched which of its fields (`why`).
+ */
+explain?: boolean, };
 
 export type SearchResponse = { 
 /**
@@ -3255,6 +3264,32 @@ index_format: number,
  * user.sqlite schema version.
  */
 user_schema: number, };
+
+export type Why = { 
+/**
+ * The word or words searched: as typed, or what a synonym searched in their place.
+ */
+term: string, 
+/**
+ * The hit's fields that contain it: `identifier`, `identifier part`, `title`, `label`,
+ * `text` (description, documentation, base and table text).
+ */
+fields: Array<string>, 
+/**
+ * How it came into the search: `typed`, `identifier`, `glossary`, `synonym` (the
+ * hand-written list), `acronym` (a mined expansion of a typed acronym), `expansion` (the
+ * mined acronym of typed words), `label` (the query is this code's label).
+ */
+via: string, 
+/**
+ * For a synonym, acronym or expansion: the typed words it stands for.
+ */
+from: string | null, 
+/**
+ * Where the synonym comes from: the list and its line, or the page or code row of the
+ * active snapshot it was mined from.
+ */
+source: string | null, };
 
 /** Every operation of the core API: its request and answer types. */
 export interface Operations {
