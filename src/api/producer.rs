@@ -224,7 +224,7 @@ impl DraftSession {
         let tmp = tempfile::Builder::new()
             .prefix("hublot-preview-")
             .tempdir()
-            .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let preview_data = DataDir::new(tmp.path().join("data"))?;
         // The first preview snapshot: the draft over the published one, or the published one
         // alone when the draft cannot be read yet (the view says why).

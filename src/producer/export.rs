@@ -173,7 +173,6 @@ fn base_triples(b: &Base) -> Vec<Triple> {
     for k in &b.keywords {
         lit(dcat("keyword"), k, "");
     }
-    let mut out = out;
     if let Some(p) = &b.producer {
         let org = BlankNode::default();
         out.push(Triple::new(s.clone(), dct("publisher"), org.clone()));
@@ -257,7 +256,7 @@ pub fn snapshot(
     let tmp = tempfile::Builder::new()
         .prefix("hublot-export-")
         .tempdir()
-        .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let tree = tmp.path().join("tree");
     let copy_sub = |sub: &str| -> Result<()> {
         let from = draft.root.join(sub);

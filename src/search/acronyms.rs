@@ -122,7 +122,7 @@ fn expansion_before(acronym: &str, text: &str) -> Option<String> {
         || shown.contains(['[', ']', '(', ')'])
         || words < 2
         || content.len() > a.len()
-        || content.iter().any(|w| *w == own)
+        || content.contains(&own)
     {
         return None;
     }

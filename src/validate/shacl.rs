@@ -162,7 +162,7 @@ fn predicate_iri(p: &SHACLPath) -> Option<&str> {
 
 /// How a sentence names a node: `<iri>`; a blank node by the path that leads to it from the
 /// nearest IRI (« le nœud anonyme dcat:distribution de <…> »), which also gives the line.
-fn describe(graph: &oxrdf::Graph, node: &str, lang: Lang) -> (String, Option<String>) {
+pub(super) fn describe(graph: &oxrdf::Graph, node: &str, lang: Lang) -> (String, Option<String>) {
     let Some(mut id) = node.strip_prefix("_:").map(str::to_string) else {
         return (node_label(node), Some(node.to_string()));
     };
@@ -311,11 +311,11 @@ fn words(
         ),
         "sh:DatatypeConstraintComponent" if fr => (
             format!("La valeur « {v} » de {path} sur {focus} n'a pas le type de donnée attendu."),
-            format!("Typez la valeur de {prop} comme le profil l'exige (par exemple \"…\"^^xsd:date)."),
+            format!("Typez la valeur de {prop} comme le profil l'exige : \"…\"^^ suivi de son type (xsd:anyURI, xsd:date, xsd:decimal…)."),
         ),
         "sh:DatatypeConstraintComponent" => (
             format!("The value \"{v}\" of {path} on {focus} does not have the expected datatype."),
-            format!("Give {prop} a value of the datatype the profile requires (for example \"…\"^^xsd:date)."),
+            format!("Give {prop} a value of the datatype the profile requires: \"…\"^^ followed by its type (xsd:anyURI, xsd:date, xsd:decimal…)."),
         ),
         "sh:NodeKindConstraintComponent" if fr => (
             format!("La valeur « {v} » de {path} sur {focus} n'est pas du genre attendu (IRI, nœud ou littéral)."),

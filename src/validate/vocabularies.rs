@@ -8,7 +8,7 @@
 //! a violation (`hublot:VocabularyConstraint`).
 
 use super::report::{Finding, Severity};
-use super::text::{node_label, prop_label, Lines};
+use super::text::{prop_label, Lines};
 use crate::cite::Lang;
 use crate::{Error, Result};
 use serde_yaml::Value as Yaml;
@@ -174,6 +174,9 @@ impl Vocabularies {
                     continue;
                 }
                 let focus = super::shacl::subject_string(t.subject);
+                // A blank node (a distribution, a legal resource) is named by the path that
+                // leads to it, as in the SHACL findings: its `_:` id changes at every parse.
+                let (focus_label, anchor) = super::shacl::describe(graph, &focus, lang);
                 let path = super::text::compact(prop);
                 let some: Vec<&str> = v.keys.iter().take(6).map(String::as_str).collect();
                 let more = if v.keys.len() > some.len() {
@@ -184,9 +187,13 @@ impl Vocabularies {
                 let (message, fix) = match lang {
                     Lang::Fr => (
                         format!(
-                            "{} de {} vaut {value}, qui n'est pas dans le vocabulaire contrôlé {name} du HDH.",
+                            "{} {} vaut {value}, qui n'est pas dans le vocabulaire contrôlé {name} du HDH.",
                             prop_label(prop, lang),
-                            node_label(&focus)
+                            // « de le nœud anonyme … » contracts to « du nœud anonyme … ».
+                            match focus_label.strip_prefix("le ") {
+                                Some(rest) => format!("du {rest}"),
+                                None => format!("de {focus_label}"),
+                            }
                         ),
                         format!(
                             "Remplacez {value} par une valeur de {name} ({}{more}), donnée par son IRI : voir {}.",
@@ -198,7 +205,7 @@ impl Vocabularies {
                         format!(
                             "{} of {} is {value}, which is not in the HDH controlled vocabulary {name}.",
                             prop_label(prop, lang),
-                            node_label(&focus)
+                            focus_label
                         ),
                         format!(
                             "Replace {value} with a value of {name} ({}{more}), given by its IRI: see {}.",
@@ -209,7 +216,9 @@ impl Vocabularies {
                 };
                 out.push(Finding {
                     severity: Severity::Violation,
-                    line: lines.find(&value).or_else(|| lines.find(&focus)),
+                    line: lines
+                        .find(&value)
+                        .or_else(|| anchor.as_deref().and_then(|a| lines.find(a))),
                     focus,
                     path: Some(path),
                     constraint: "hublot:VocabularyConstraint".into(),
@@ -312,5 +321,42 @@ mod tests {
         std::fs::write(dir.path().join("C.yml"), "C:\n  fr: {}\n").unwrap();
         let e = Vocabularies::read(dir.path()).unwrap_err().to_string();
         assert!(e.contains("C.yml") && e.contains("vocabulary_list"), "{e}");
+    }
+
+    #[test]
+    fn a_value_on_a_blank_node_names_the_node_by_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("ApplicableRegulations.yml"),
+            "ApplicableRegulations:\n  vocabulary_list:\n    EHDS: http://data.europa.eu/eli/reg/2025/327/oj\n",
+        )
+        .unwrap();
+        let v = Vocabularies::read(dir.path()).unwrap();
+        let ttl = "<https://x.example/ds> <http://www.w3.org/ns/dcat#distribution> [\n  <http://data.europa.eu/r5r/applicableLegislation> <http://x.example/not-a-law>\n] .\n";
+        let graph: oxrdf::Graph = oxttl::TurtleParser::new()
+            .for_slice(ttl.as_bytes())
+            .map(|t| t.unwrap())
+            .collect();
+        let found = v.check(
+            &graph,
+            Path::new("r.ttl"),
+            &Lines::new(ttl.as_bytes()),
+            Lang::Fr,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        let f = &found[0];
+        assert!(
+            f.focus.starts_with("_:"),
+            "the focus stays the node itself: {}",
+            f.focus
+        );
+        assert!(
+            f.message.contains("dcat:distribution") && f.message.contains("<https://x.example/ds>"),
+            "the message names the blank node by its path: {}",
+            f.message
+        );
+        assert!(!f.message.contains("_:"), "{}", f.message);
+        assert!(f.message.contains(" du nœud anonyme "), "{}", f.message);
+        assert_eq!(f.line, Some(2), "the line of the value");
     }
 }
