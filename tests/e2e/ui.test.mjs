@@ -98,8 +98,15 @@ test('"pourquoi ?" shows why a hit matched: the synonym and its source', async (
   await shot('02b-search-why');
   await li.locator('button.why-btn').click();
   await page.waitForFunction(() => !document.querySelector('[data-testid=why]'));
-  await page.goto(`${server.url}#/search?q=${encodeURIComponent('date de décès')}`);
-  await page.locator('#results a[data-id="variable/KI_ECD_R/BEN_DCD_DTE"]').waitFor();
+  // Back to the state the keyboard test starts from: every kind, and the query typed in the
+  // header's box, so that the first hit is the selected one (a URL opened directly selects none).
+  await page.click('.facets button[data-kind=""]');
+  await page.waitForFunction(() => !location.hash.includes('kind='));
+  await page.focus('#q');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('#results'));
+  await page.keyboard.type('date de décès', { delay: 60 });
+  await page.locator('#results li[data-index="0"][aria-selected=true] a[data-id="variable/KI_ECD_R/BEN_DCD_DTE"]').waitFor();
 });
 
 test('keyboard: arrows move, Esc clears, Enter opens', async () => {
