@@ -9,6 +9,7 @@ use crate::sync::{SnapshotBuildReport, SnapshotBuildRequest};
 use crate::{Error, Result};
 use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Term, Triple};
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Prefixes written at the head of the Turtle export.
@@ -33,6 +34,8 @@ const TURTLE_PREFIXES: &[(&str, &str)] = &[
 /// JSON-LD context), so a file the import refuses is refused here with the same message.
 pub fn record_triples(draft: &DraftFolder) -> Result<Vec<Triple>> {
     let mut out: Vec<Triple> = Vec::new();
+    // Records repeat triples across files (a publisher described twice): keep the first.
+    let mut seen: HashSet<Triple> = HashSet::new();
     for (i, path) in draft.records.iter().enumerate() {
         healthdcat::parse_file(path)?;
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -41,71 +44,23 @@ pub fn record_triples(draft: &DraftFolder) -> Result<Vec<Triple>> {
         let base = reqwest::Url::from_file_path(&abs)
             .ok()
             .map(|u| u.to_string());
-        let bad = |e: String| Error::Field {
-            path: path.clone(),
-            field: "RDF".into(),
-            message: e,
-        };
         let rename = |b: &BlankNode| {
             BlankNode::new(format!("f{i}x{}", b.as_str())).unwrap_or_else(|_| BlankNode::default())
         };
-        let mut push = |s: NamedOrBlankNode, p: NamedNode, o: Term| {
-            let s = match s {
+        healthdcat::graph::for_each_triple(&bytes, format, base.as_deref(), path, |t| {
+            let subject = match t.subject {
                 NamedOrBlankNode::BlankNode(b) => NamedOrBlankNode::BlankNode(rename(&b)),
                 n => n,
             };
-            let o = match o {
+            let object = match t.object {
                 Term::BlankNode(b) => Term::BlankNode(rename(&b)),
-                t => t,
+                o => o,
             };
-            let t = Triple::new(s, p, o);
-            if !out.contains(&t) {
+            let t = Triple::new(subject, t.predicate, object);
+            if seen.insert(t.clone()) {
                 out.push(t);
             }
-        };
-        match format {
-            RdfFormat::Turtle => {
-                let mut parser = oxttl::TurtleParser::new();
-                if let Some(b) = &base {
-                    parser = parser
-                        .with_base_iri(b.as_str())
-                        .map_err(|e| bad(e.to_string()))?;
-                }
-                for t in parser.for_slice(&bytes) {
-                    let t = t.map_err(|e| bad(e.to_string()))?;
-                    push(t.subject, t.predicate, t.object);
-                }
-            }
-            RdfFormat::RdfXml => {
-                let mut parser = oxrdfxml::RdfXmlParser::new();
-                if let Some(b) = &base {
-                    parser = parser
-                        .with_base_iri(b.as_str())
-                        .map_err(|e| bad(e.to_string()))?;
-                }
-                for t in parser.for_slice(&bytes) {
-                    let t = t.map_err(|e| bad(e.to_string()))?;
-                    push(t.subject, t.predicate, t.object);
-                }
-            }
-            RdfFormat::JsonLd => {
-                let mut parser = oxjsonld::JsonLdParser::new();
-                if let Some(b) = &base {
-                    parser = parser
-                        .with_base_iri(b.as_str())
-                        .map_err(|e| bad(e.to_string()))?;
-                }
-                let it = parser
-                    .for_slice(&bytes)
-                    .with_load_document_callback(|url, _| {
-                        Err(format!("remote JSON-LD context <{url}> refused").into())
-                    });
-                for q in it {
-                    let q = q.map_err(|e| bad(e.to_string()))?;
-                    push(q.subject, q.predicate, q.object);
-                }
-            }
-        }
+        })?;
     }
     Ok(out)
 }

@@ -33,7 +33,7 @@ pub async fn producer_events(State(s): State<AppState>) -> Response {
                 },
                 // The stream never ends by itself: without this, a graceful shutdown would wait
                 // for the page to be closed.
-                _ = stopping() => return None,
+                _ = super::stop_requested() => return None,
             }
         }
         let v = *rx.borrow_and_update();
@@ -43,26 +43,4 @@ pub async fn producer_events(State(s): State<AppState>) -> Response {
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
-}
-
-/// Resolves on Ctrl-C or SIGTERM (as the server's own shutdown does).
-async fn stopping() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }

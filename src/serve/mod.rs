@@ -283,6 +283,13 @@ pub fn run(hublot: Arc<Hublot>, opts: ServeOptions) -> Result<(), ServeError> {
 }
 
 async fn shutdown_signal() {
+    stop_requested().await;
+    eprintln!("hublot serve: stopping");
+}
+
+/// Resolves on Ctrl-C or SIGTERM: the server's shutdown, and the event streams that must end
+/// for it to complete.
+pub(crate) async fn stop_requested() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -301,7 +308,6 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-    eprintln!("hublot serve: stopping");
 }
 
 #[cfg(test)]
