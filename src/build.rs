@@ -134,39 +134,42 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
 
     let (tx, rx) = mpsc::sync_channel::<CodeBatch>(4);
     std::thread::scope(|s| -> Result<Stats> {
-        let writer = s.spawn(move || -> Result<Stats> {
-            let db = CatalogueWriter::create(&dir.join("catalogue.sqlite"))?;
-            db.meta("created", &crate::clock::now_rfc3339())?;
-            db.bases(&cat.bases)?;
-            for t in &cat.tables {
-                db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;
-            }
-            for d in &cat.docs {
-                db.doc(d)?;
-            }
-            let mut written = vec![false; cat.code_lists.len()];
-            for batch in rx {
-                let c = &cat.code_lists[batch.list];
-                db.nomenclature(c, batch.rows.len() as u64)?;
-                db.codes(&c.name, &batch.rows)?;
-                written[batch.list] = true;
-            }
-            // The sender stops early on error; the main thread reports that error.
-            let samples = SamplesWriter::create(&dir.join("samples.sqlite"))?;
-            let mut sample_rows = 0;
-            for t in &cat.tables {
-                if let Some(src) = cat.samples.get(&t.name) {
-                    let n = samples.load(t, &src.path, &src.source)?;
-                    db.sample_rows(&t.name, n)?;
-                    sample_rows += n;
+        let writer = std::thread::Builder::new()
+            .name("catalogue-db".into())
+            .spawn_scoped(s, move || -> Result<Stats> {
+                let db = CatalogueWriter::create(&dir.join("catalogue.sqlite"))?;
+                db.meta("created", &crate::clock::now_rfc3339())?;
+                db.bases(&cat.bases)?;
+                for t in &cat.tables {
+                    db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;
                 }
-            }
-            samples.finish()?;
-            if written.iter().any(|w| !w) {
-                return Err(Error::Invalid("build interrupted".into()));
-            }
-            db.finish(sample_rows)
-        });
+                for d in &cat.docs {
+                    db.doc(d)?;
+                }
+                let mut written = vec![false; cat.code_lists.len()];
+                for batch in rx {
+                    let c = &cat.code_lists[batch.list];
+                    db.nomenclature(c, batch.rows.len() as u64)?;
+                    db.codes(&c.name, &batch.rows)?;
+                    written[batch.list] = true;
+                }
+                // The sender stops early on error; the main thread reports that error.
+                let samples = SamplesWriter::create(&dir.join("samples.sqlite"))?;
+                let mut sample_rows = 0;
+                for t in &cat.tables {
+                    if let Some(src) = cat.samples.get(&t.name) {
+                        let n = samples.load(t, &src.path, &src.source)?;
+                        db.sample_rows(&t.name, n)?;
+                        sample_rows += n;
+                    }
+                }
+                samples.finish()?;
+                if written.iter().any(|w| !w) {
+                    return Err(Error::Invalid("build interrupted".into()));
+                }
+                db.finish(sample_rows)
+            })
+            .map_err(|e| Error::Invalid(format!("cannot start the catalogue writer: {e}")))?;
 
         let mut miner = crate::search::acronyms::Miner::default();
         let mut produce = || -> Result<()> {
