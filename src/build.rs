@@ -1,7 +1,8 @@
 //! Building a snapshot directory from a [`Catalogue`]: `catalogue.sqlite`, `samples.sqlite` and
 //! the search index, written side by side. The SQLite writer runs on its own thread and the
-//! index on tantivy's; code-list rows are parsed once and fed to both, one list at a time, so
-//! memory stays flat however large the lists are.
+//! index on the index builder's (one pass, one segment: see [`IndexBuilder`]); code-list rows are
+//! parsed once on this thread and fed to both, one list at a time, so memory stays flat however
+//! large the lists are.
 
 use crate::ingest::{Catalogue, MergeNote, SourceReport};
 use crate::search::IndexBuilder;

@@ -164,7 +164,7 @@ const NORMALISED: [&str; 6] = [
 ///
 /// Documents go in batches through a short bounded channel to one indexing thread, which
 /// writes them into a single segment ([`tantivy::SingleSegmentIndexWriter`]): no merge after the
-/// commit (which cost a fifth of the import's CPU), one wake-up of the indexer per batch rather
+/// commit (an eighth of the import's CPU, on one core, after everything else), one wake-up of the indexer per batch rather
 /// than per document, and at most a few batches in flight, so memory stays flat. A corpus whose
 /// segment outgrows [`MEMORY_BUDGET`] goes on in an ordinary writer, and `finish` merges.
 pub struct IndexBuilder {
@@ -189,10 +189,11 @@ const IN_FLIGHT: usize = 4;
 /// Memory of the segment being built, past which the index goes on in several segments.
 const MEMORY_BUDGET: usize = 120_000_000;
 
-/// Where the indexing thread writes.
+/// Where the indexing thread writes. `SingleSegmentIndexWriter` is public but hidden from
+/// tantivy's docs ("expects an originally empty directory"): check it on each tantivy upgrade.
 enum Sink {
     /// One segment, built in one pass.
-    Single(tantivy::SingleSegmentIndexWriter),
+    Single(Box<tantivy::SingleSegmentIndexWriter>),
     /// Several segments (the corpus outgrew the budget), merged at the end.
     Multi(IndexWriter),
 }
@@ -206,7 +207,7 @@ fn run_indexer(
     switch_at: usize,
 ) -> Result<()> {
     let err = |e: tantivy::TantivyError| Error::index(dir, e);
-    let mut sink = Sink::Single(writer);
+    let mut sink = Sink::Single(Box::new(writer));
     for batch in rx {
         sink = match sink {
             Sink::Single(mut w) => {
@@ -215,7 +216,7 @@ fn run_indexer(
                 }
                 if w.mem_usage() > switch_at {
                     // Finalise this segment and go on in an ordinary writer beside it.
-                    let index = w.finalize().map_err(err)?;
+                    let index = (*w).finalize().map_err(err)?;
                     let m = index
                         .writer_with_num_threads(1, MEMORY_BUDGET)
                         .map_err(err)?;
@@ -234,7 +235,7 @@ fn run_indexer(
     }
     match sink {
         Sink::Single(w) => {
-            w.finalize().map_err(err)?;
+            (*w).finalize().map_err(err)?;
         }
         Sink::Multi(mut w) => {
             w.commit().map_err(err)?;
@@ -498,7 +499,7 @@ impl IndexBuilder {
         self.add(d)
     }
 
-    /// Commits and waits for the indexing threads.
+    /// Sends the last batch, then waits for the indexing thread to write the segment and commit.
     pub fn finish(mut self) -> Result<()> {
         let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
             .iter()
