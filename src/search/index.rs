@@ -513,3 +513,194 @@ impl SearchIndex {
         })
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Incremental rebuild (src/rebuild.rs): an index copied from the active snapshot, from which
+// documents are deleted by kind and code list before the new ones are added.
+
+/// Deletes the documents whose `kind_n` is in `kinds` and, when `term` is set, that also hold
+/// that term. Runs inside `IndexWriter::delete_query`, segment by segment.
+#[derive(Clone, Debug)]
+struct KindDeletion {
+    term: Option<tantivy::Term>,
+    kinds: Vec<u64>,
+}
+
+impl tantivy::query::Query for KindDeletion {
+    fn weight(
+        &self,
+        _: tantivy::query::EnableScoring<'_>,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl tantivy::query::Weight for KindDeletion {
+    fn scorer(
+        &self,
+        reader: &tantivy::SegmentReader,
+        boost: tantivy::Score,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+        use tantivy::DocSet;
+        let kind = reader.fast_fields().u64("kind_n")?;
+        let wanted = |d: tantivy::DocId| kind.first(d).is_some_and(|k| self.kinds.contains(&k));
+        let mut docs = tantivy::BitSet::with_max_value(reader.max_doc());
+        match &self.term {
+            Some(term) => {
+                let inv = reader.inverted_index(term.field())?;
+                if let Some(mut p) = inv.read_postings(term, IndexRecordOption::Basic)? {
+                    let mut d = p.doc();
+                    while d != tantivy::TERMINATED {
+                        if wanted(d) {
+                            docs.insert(d);
+                        }
+                        d = p.advance();
+                    }
+                }
+            }
+            None => {
+                for d in (0..reader.max_doc()).filter(|d| wanted(*d)) {
+                    docs.insert(d);
+                }
+            }
+        }
+        Ok(Box::new(tantivy::query::ConstScorer::new(
+            tantivy::query::BitSetDocSet::from(docs),
+            boost,
+        )))
+    }
+
+    fn explain(
+        &self,
+        _: &tantivy::SegmentReader,
+        _: tantivy::DocId,
+    ) -> tantivy::Result<tantivy::query::Explanation> {
+        Ok(tantivy::query::Explanation::new("kind deletion", 1.0))
+    }
+}
+
+impl IndexBuilder {
+    /// Opens the index in `dir` (a copy of the active snapshot's, its segment files hard
+    /// links: tantivy never rewrites a segment file, and writes `meta.json` by rename) to
+    /// update it in place. The per-field counts start at zero: [`IndexBuilder::finish_update`]
+    /// adds those of the documents kept.
+    pub(crate) fn open_for_update(dir: &Path) -> Result<Self> {
+        let index = Index::open_in_dir(dir).map_err(|e| Error::index(dir, e))?;
+        register_analyzers(&index);
+        let (expected, f) = build_schema();
+        if index.schema() != expected {
+            return Err(Error::index(dir, "the index has another schema"));
+        }
+        let writer = index
+            .writer_with_num_threads(1, 50_000_000)
+            .map_err(|e| Error::index(dir, e))?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(IndexBuilder {
+            writer,
+            f,
+            path: dir.to_path_buf(),
+            counts: Default::default(),
+        })
+    }
+
+    /// Deletes every document that is not a code-list row.
+    pub(crate) fn delete_all_but_codes(&self) -> Result<()> {
+        let code = KINDS.iter().position(|k| *k == "code").expect("code kind") as u64;
+        let kinds = (0..KINDS.len() as u64).filter(|k| *k != code).collect();
+        self.writer
+            .delete_query(Box::new(KindDeletion { term: None, kinds }))
+            .map(|_| ())
+            .map_err(|e| Error::index(&self.path, e))
+    }
+
+    /// Deletes the rows of the code list `name`.
+    pub(crate) fn delete_code_rows(&self, name: &str) -> Result<()> {
+        let code = KINDS.iter().position(|k| *k == "code").expect("code kind") as u64;
+        let term = tantivy::Term::from_field_text(self.f.nomenclature, name);
+        self.writer
+            .delete_query(Box::new(KindDeletion {
+                term: Some(term),
+                kinds: vec![code],
+            }))
+            .map(|_| ())
+            .map_err(|e| Error::index(&self.path, e))
+    }
+
+    /// Which of the normalised fields (and "all") one code-list row counts in, found by adding
+    /// one row to a throwaway index in memory with [`IndexBuilder::add_code`] itself, with and
+    /// without a list title. `None` when the two differ (the counts of the rows kept could
+    /// not be known from their number alone).
+    pub(crate) fn code_row_counts() -> Result<Option<[u64; 7]>> {
+        let probe = |context: Option<&str>| -> Result<[u64; 7]> {
+            let (schema, f) = build_schema();
+            let index = Index::create_in_ram(schema);
+            register_analyzers(&index);
+            let writer = index
+                .writer_with_num_threads(1, 15_000_000)
+                .map_err(|e| Error::index(Path::new("(memory)"), e))?;
+            let b = IndexBuilder {
+                writer,
+                f,
+                path: PathBuf::from("(memory)"),
+                counts: Default::default(),
+            };
+            b.add_code("L", context, 1, "A1", "Libellé (ABC)")?;
+            Ok(std::array::from_fn(|i| {
+                b.counts[i].load(std::sync::atomic::Ordering::Relaxed)
+            }))
+        };
+        let a = probe(Some("Titre"))?;
+        let b = probe(None)?;
+        Ok((a == b).then_some(a))
+    }
+
+    /// Writes the per-field counts (those of the documents added plus `kept`), commits, and
+    /// merges every segment into one, which drops the deleted documents: term frequencies and
+    /// document counts are then those of a full build.
+    pub(crate) fn finish_update(mut self, kept: [u64; 7]) -> Result<()> {
+        let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
+            .iter()
+            .copied()
+            .chain(["all"])
+            .zip(
+                self.counts
+                    .iter()
+                    .zip(kept)
+                    .map(|(c, k)| c.load(std::sync::atomic::Ordering::Relaxed) + k),
+            )
+            .collect();
+        let p = self.path.join(FIELD_COUNTS);
+        // The copy's counts file is a copy, not a link: writing it leaves the old one alone.
+        let _ = std::fs::remove_file(&p);
+        std::fs::write(&p, serde_json::to_vec(&counts).expect("counts serialise"))
+            .map_err(|e| Error::io(&p, e))?;
+        self.writer
+            .commit()
+            .map_err(|e| Error::index(&self.path, e))?;
+        let ids = self
+            .writer
+            .index()
+            .searchable_segment_ids()
+            .map_err(|e| Error::index(&self.path, e))?;
+        if ids.len() > 1 {
+            self.writer
+                .merge(&ids)
+                .wait()
+                .map_err(|e| Error::index(&self.path, e))?;
+        }
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| Error::index(&self.path, e))?;
+        // The documents now in the index must be those counted.
+        let index = Index::open_in_dir(&self.path).map_err(|e| Error::index(&self.path, e))?;
+        let reader = index.reader().map_err(|e| Error::index(&self.path, e))?;
+        let n = reader.searcher().num_docs();
+        if n != counts["all"] {
+            return Err(Error::index(
+                &self.path,
+                format!("{n} documents after the update, {} counted", counts["all"]),
+            ));
+        }
+        Ok(())
+    }
+}
