@@ -525,6 +525,7 @@ fn incremental(cat: &Catalogue, staging: &Path, plan: &Plan) -> Result<Stats> {
     crate::build::timing("changed entities written", t0);
     failpoint("incremental")?;
     let stats = db.finish_update(total_samples)?;
+    crate::build::timing("catalogue committed", t0);
     crate::search::acronyms::write(&index_dir, &miner.finish())?;
     index.finish_update(kept_row.map(|k| k * kept_rows))?;
     crate::build::timing("index committed and merged", t0);

@@ -238,6 +238,38 @@ fn incremental_rebuild_equals_full_and_fails_safely() {
     assert!(found("ARO_SEX_ZGB", "variable/ER_ARO_F/ARO_SEX_ZGB"));
     assert!(found("zorglub", "code/IR_SEX_V/7"));
 
+    // A second page change: the incremental rebuild now starts from a split index (code rows
+    // apart), deletes a whole small segment and merges nothing; still the full build's hits.
+    edit(&docs.join("glossaire/RSA.md"), |s| {
+        s + "\nLa zorglubine encore.\n"
+    });
+    let r = import(&a, &sources);
+    assert_eq!(r.rebuilt.unwrap().path, "incremental");
+    std::env::set_var("HUBLOT_REBUILD", "full");
+    let r = import(&b, &sources);
+    std::env::remove_var("HUBLOT_REBUILD");
+    assert_eq!(r.rebuilt.unwrap().path, "full");
+    let (ia, ib) = (active_dir(&a), active_dir(&b));
+    for f in ["hublot-field-counts.json", "hublot-acronyms.json"] {
+        let (x, y) = (
+            std::fs::read_to_string(ia.join("index").join(f)).unwrap(),
+            std::fs::read_to_string(ib.join("index").join(f)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "index/{f} differs from a full build's (second change)"
+        );
+    }
+    for q in [
+        "zorglubine",
+        "RSA",
+        "résumé de sortie",
+        "infarctus du myocarde",
+        "sexe",
+    ] {
+        assert_same_hits(&a, &b, q);
+    }
+
     // A failure in the incremental path falls back to the full build, which says why.
     edit(&docs.join("A_propos/README.md"), |s| s + "\nEncore.\n");
     std::env::set_var("HUBLOT_REBUILD_FAIL", "incremental");

@@ -655,8 +655,10 @@ impl IndexBuilder {
     }
 
     /// Writes the per-field counts (those of the documents added plus `kept`), commits, and
-    /// merges every segment into one, which drops the deleted documents: term frequencies and
-    /// document counts are then those of a full build.
+    /// merges the segments that have deleted documents, which drops them: document frequencies,
+    /// counts and token totals are then those of a full build (BM25 reads them summed over the
+    /// segments), and the index keeps the code rows apart from the rest, so that the next
+    /// change of a page or a table deletes a whole small segment and merges nothing.
     pub(crate) fn finish_update(mut self, kept: [u64; 7]) -> Result<()> {
         let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
             .iter()
@@ -669,6 +671,7 @@ impl IndexBuilder {
                     .map(|(c, k)| c.load(std::sync::atomic::Ordering::Relaxed) + k),
             )
             .collect();
+        let t0 = std::time::Instant::now();
         let p = self.path.join(FIELD_COUNTS);
         // The copy's counts file is a copy, not a link: writing it leaves the old one alone.
         let _ = std::fs::remove_file(&p);
@@ -677,20 +680,28 @@ impl IndexBuilder {
         self.writer
             .commit()
             .map_err(|e| Error::index(&self.path, e))?;
-        let ids = self
-            .writer
-            .index()
-            .searchable_segment_ids()
-            .map_err(|e| Error::index(&self.path, e))?;
-        if ids.len() > 1 {
-            self.writer
-                .merge(&ids)
-                .wait()
-                .map_err(|e| Error::index(&self.path, e))?;
+        crate::build::timing("update committed", t0);
+        // Each segment that has deleted documents is merged alone, which drops them (a segment
+        // whose documents were all deleted goes): the one built in full
+        // the first time (its non-code documents go; its code rows stay, as a segment the next
+        // page or table changes do not touch) and the code segment when a list changed.
+        let index = self.writer.index().clone();
+        let err = |e: tantivy::TantivyError| Error::index(&self.path, e);
+        for m in index.searchable_segment_metas().map_err(err)? {
+            if m.has_deletes() {
+                self.writer.merge(&[m.id()]).wait().map_err(err)?;
+            }
         }
-        self.writer
-            .wait_merging_threads()
-            .map_err(|e| Error::index(&self.path, e))?;
+        // A few small code-only segments may pile up (rows of lists changed earlier): past three
+        // segments, every one but the largest is merged into one.
+        let mut metas = index.searchable_segment_metas().map_err(err)?;
+        if metas.len() > 3 {
+            metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
+            let ids: Vec<_> = metas[1..].iter().map(|m| m.id()).collect();
+            self.writer.merge(&ids).wait().map_err(err)?;
+        }
+        self.writer.wait_merging_threads().map_err(err)?;
+        crate::build::timing("update merged", t0);
         // The documents now in the index must be those counted.
         let index = Index::open_in_dir(&self.path).map_err(|e| Error::index(&self.path, e))?;
         let reader = index.reader().map_err(|e| Error::index(&self.path, e))?;
