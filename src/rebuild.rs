@@ -26,6 +26,8 @@
 //! sample tables, more than a quarter of the code rows changed, or any error on the way. The
 //! active snapshot is only ever read: the new one is written in staging and activated by the
 //! caller's atomic pointer swap.
+//!
+//! `HUBLOT_REBUILD=full` always takes the full build (benches/sync.rs compares both paths).
 
 use crate::ingest::Catalogue;
 use crate::search::IndexBuilder;
@@ -152,8 +154,11 @@ impl Manifest {
             ..Manifest::default()
         };
         for b in &cat.bases {
-            m.bases
-                .insert(b.id.clone(), one(&mut |h| Ok(hash_json(h, b)))?);
+            let v = one(&mut |h| {
+                hash_json(h, b);
+                Ok(())
+            })?;
+            m.bases.insert(b.id.clone(), v);
         }
         for t in &cat.tables {
             let samples = cat.samples.get(&t.name).map(|s| s.source.as_str());
@@ -165,8 +170,13 @@ impl Manifest {
             m.tables.insert(t.name.clone(), v);
         }
         for d in &cat.docs {
-            m.docs
-                .insert(d.path.clone(), one(&mut |h| Ok(hash_json(h, d)))?);
+            m.docs.insert(
+                d.path.clone(),
+                one(&mut |h| {
+                    hash_json(h, d);
+                    Ok(())
+                })?,
+            );
         }
         let refs = list_refs(cat);
         for c in &cat.code_lists {
@@ -231,8 +241,6 @@ impl Manifest {
     }
 }
 
-/// `HUBLOT_REBUILD=full` always takes the full build (benches/sync.rs compares both paths).
-///
 /// A test hook: `HUBLOT_REBUILD_FAIL=incremental` makes the incremental path fail after it
 /// has written part of the staging directory (it then falls back to the full build);
 /// `=all` makes the full build fail too, after the incremental one.
