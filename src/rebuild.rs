@@ -433,12 +433,6 @@ fn code_rows(
     Ok(rows)
 }
 
-/// A changed code list's rows on their way to SQLite.
-struct CodeBatch {
-    list: usize,
-    rows: Vec<(String, String, String)>,
-}
-
 fn incremental(cat: &Catalogue, staging: &Path, plan: &Plan) -> Result<Stats> {
     let t0 = std::time::Instant::now();
     let from = plan.dir;
@@ -448,126 +442,100 @@ fn incremental(cat: &Catalogue, staging: &Path, plan: &Plan) -> Result<Stats> {
         let dst = staging.join("samples.sqlite");
         std::fs::hard_link(&samples, &dst).map_err(|e| Error::io(&dst, e))?;
     }
+    let db_path = staging.join("catalogue.sqlite");
+    let src = from.join("catalogue.sqlite");
+    std::fs::copy(&src, &db_path).map_err(|e| Error::io(&db_path, e))?;
     let index_dir = staging.join("index");
     copy_index(&from.join("index"), &index_dir)?;
+    crate::build::timing("active snapshot copied", t0);
+
     let kept_row = IndexBuilder::code_row_counts()?
         .ok_or_else(|| Error::Invalid("code rows count in different fields".into()))?;
-    // The acronyms of unchanged lists are read back from the active snapshot's catalogue.
-    let old_db = crate::store::catalogue_db::CatalogueDb::open(&from.join("catalogue.sqlite"))?;
 
-    // SQLite on its own thread, as in the full build; the changed lists' rows are parsed once.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<CodeBatch>(4);
-    std::thread::scope(|s| -> Result<Stats> {
-        let writer = s.spawn(move || -> Result<Stats> {
-            let db_path = staging.join("catalogue.sqlite");
-            let src = from.join("catalogue.sqlite");
-            std::fs::copy(&src, &db_path).map_err(|e| Error::io(&db_path, e))?;
-            let db = CatalogueWriter::overlay(&db_path)?;
-            let sample_rows = db.sample_rows_by_table()?;
-            db.meta("created", &crate::clock::now_rfc3339())?;
-            db.clear_all_but_codes()?;
-            for name in &plan.removed {
-                db.remove_list(name)?;
-            }
-            db.bases(&cat.bases)?;
-            for t in &cat.tables {
-                db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;
-            }
-            let mut total_samples = 0;
-            for t in &cat.tables {
-                if let Some(n) = sample_rows.get(&t.name) {
-                    db.sample_rows(&t.name, *n)?;
-                    total_samples += n;
-                }
-            }
-            for d in &cat.docs {
-                db.doc(d)?;
-            }
-            let mut written = 0;
-            for batch in rx {
-                let c = &cat.code_lists[batch.list];
-                db.nomenclature(c, batch.rows.len() as u64)?;
-                db.codes(&c.name, &batch.rows)?;
-                written += 1;
-            }
-            if written != plan.lists.len() {
-                return Err(Error::Invalid("incremental rebuild interrupted".into()));
-            }
-            db.finish_update(total_samples)
-        });
+    let db = CatalogueWriter::overlay(&db_path)?;
+    let old_rows = &plan.old_rows;
+    let sample_rows = db.sample_rows_by_table()?;
+    db.meta("created", &crate::clock::now_rfc3339())?;
+    db.clear_all_but_codes()?;
+    for name in &plan.removed {
+        db.remove_list(name)?;
+    }
+    db.bases(&cat.bases)?;
+    for t in &cat.tables {
+        db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;
+    }
+    let mut total_samples = 0;
+    for t in &cat.tables {
+        if let Some(n) = sample_rows.get(&t.name) {
+            db.sample_rows(&t.name, *n)?;
+            total_samples += n;
+        }
+    }
+    for d in &cat.docs {
+        db.doc(d)?;
+    }
 
-        let index = IndexBuilder::open_for_update(&index_dir)?;
-        let mut miner = crate::search::acronyms::Miner::default();
-        let mut produce = || -> Result<u64> {
-            index.delete_all_but_codes()?;
-            for name in &plan.removed {
-                index.delete_code_rows(name)?;
-            }
-            // What the full build derives from the whole catalogue (src/build.rs).
-            let base_titles: HashMap<&str, String> = cat
-                .bases
-                .iter()
-                .map(|b| (b.id.as_str(), b.title.all()))
-                .collect();
-            let mut n_tables: HashMap<String, u64> = HashMap::new();
-            for t in &cat.tables {
-                for v in &t.variables {
-                    *n_tables.entry(v.name.to_uppercase()).or_default() += 1;
-                }
-            }
-            let refs = list_refs(cat);
-            for b in &cat.bases {
-                index.add_base(b)?;
-            }
-            for t in &cat.tables {
-                let bt = base_titles.get(t.base.as_str()).map(String::as_str);
-                index.add_table(t, bt.unwrap_or(""))?;
-                for v in &t.variables {
-                    let n = n_tables.get(&v.name.to_uppercase()).copied().unwrap_or(1);
-                    index.add_variable(t, v, n)?;
-                }
-            }
-            for d in &cat.docs {
-                index.add_doc(d)?;
-                miner.doc(&d.path, &d.title);
-            }
-            let rewrite: HashSet<usize> = plan.lists.iter().copied().collect();
-            let mut kept_rows = 0u64;
-            for (i, c) in cat.code_lists.iter().enumerate() {
-                index.add_nomenclature(&c.name, &c.title, &c.columns)?;
-                if !rewrite.contains(&i) {
-                    kept_rows += plan.old_rows.get(&c.name).copied().ok_or_else(|| {
-                        Error::Invalid(format!("code list {} missing from the catalogue", c.name))
-                    })?;
-                    old_db.for_each_bracketed_label(&c.name, |code, label| {
-                        miner.label(&c.name, code, label)
-                    })?;
-                    continue;
-                }
-                let rows = code_rows(c)?;
-                let context = (rows.len() <= crate::build::SMALL_LIST).then_some(c.title.as_str());
-                let r = refs.get(c.name.as_str()).copied().unwrap_or(0);
-                for (code, label, _) in &rows {
-                    index.add_code(&c.name, context, r, code, label)?;
-                    miner.label(&c.name, code, label);
-                }
-                if tx.send(CodeBatch { list: i, rows }).is_err() {
-                    break; // the writer failed; its error is reported below
-                }
-            }
-            Ok(kept_rows)
-        };
-        let produced = produce();
-        drop(tx);
-        crate::build::timing("changed entities written", t0);
-        let stats = writer.join().expect("catalogue writer panicked");
-        crate::build::timing("catalogue committed", t0);
-        let kept_rows = produced?;
-        let stats = stats?;
-        failpoint("incremental")?;
-        crate::search::acronyms::write(&index_dir, &miner.finish())?;
-        index.finish_update(kept_row.map(|k| k * kept_rows))?;
-        crate::build::timing("index committed and merged", t0);
-        Ok(stats)
-    })
+    let index = IndexBuilder::open_for_update(&index_dir)?;
+    index.delete_all_but_codes()?;
+    for name in &plan.removed {
+        index.delete_code_rows(name)?;
+    }
+    // What the full build derives from the whole catalogue (src/build.rs).
+    let base_titles: HashMap<&str, String> = cat
+        .bases
+        .iter()
+        .map(|b| (b.id.as_str(), b.title.all()))
+        .collect();
+    let mut n_tables: HashMap<String, u64> = HashMap::new();
+    for t in &cat.tables {
+        for v in &t.variables {
+            *n_tables.entry(v.name.to_uppercase()).or_default() += 1;
+        }
+    }
+    let refs = list_refs(cat);
+    for b in &cat.bases {
+        index.add_base(b)?;
+    }
+    for t in &cat.tables {
+        let bt = base_titles.get(t.base.as_str()).map(String::as_str);
+        index.add_table(t, bt.unwrap_or(""))?;
+        for v in &t.variables {
+            let n = n_tables.get(&v.name.to_uppercase()).copied().unwrap_or(1);
+            index.add_variable(t, v, n)?;
+        }
+    }
+    let mut miner = crate::search::acronyms::Miner::default();
+    for d in &cat.docs {
+        index.add_doc(d)?;
+        miner.doc(&d.path, &d.title);
+    }
+    let rewrite: HashSet<usize> = plan.lists.iter().copied().collect();
+    let mut kept_rows = 0u64;
+    for (i, c) in cat.code_lists.iter().enumerate() {
+        index.add_nomenclature(&c.name, &c.title, &c.columns)?;
+        if !rewrite.contains(&i) {
+            kept_rows += old_rows.get(&c.name).copied().ok_or_else(|| {
+                Error::Invalid(format!("code list {} missing from the catalogue", c.name))
+            })?;
+            db.for_each_bracketed_label(&c.name, |code, label| miner.label(&c.name, code, label))?;
+            continue;
+        }
+        let rows = code_rows(c)?;
+        let context = (rows.len() <= crate::build::SMALL_LIST).then_some(c.title.as_str());
+        let r = refs.get(c.name.as_str()).copied().unwrap_or(0);
+        for (code, label, _) in &rows {
+            index.add_code(&c.name, context, r, code, label)?;
+            miner.label(&c.name, code, label);
+        }
+        db.nomenclature(c, rows.len() as u64)?;
+        db.codes(&c.name, &rows)?;
+    }
+    crate::build::timing("changed entities written", t0);
+    failpoint("incremental")?;
+    let stats = db.finish_update(total_samples)?;
+    crate::build::timing("catalogue committed", t0);
+    crate::search::acronyms::write(&index_dir, &miner.finish())?;
+    index.finish_update(kept_row.map(|k| k * kept_rows))?;
+    crate::build::timing("index committed and merged", t0);
+    Ok(stats)
 }

@@ -896,27 +896,6 @@ impl CatalogueWriter {
         Ok(rows)
     }
 
-    /// Commits an incremental rebuild, refreshes the planner's statistics of the tables
-    /// rewritten, and returns the counts.
-    pub(crate) fn finish_update(self, sample_rows: u64) -> Result<Stats> {
-        let p = &self.path;
-        self.conn
-            .execute_batch(
-                "COMMIT; ANALYZE bases; ANALYZE tables; ANALYZE variables; ANALYZE foreign_keys;
-                 ANALYZE docs; ANALYZE nomenclatures;",
-            )
-            .map_err(sql(p))?;
-        let mut s = stats(&self.conn, p)?;
-        s.sample_rows = sample_rows;
-        self.conn.close().map_err(|(_, e)| Error::sqlite(p, e))?;
-        std::fs::File::open(p)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(p, e))?;
-        Ok(s)
-    }
-}
-
-impl CatalogueDb {
     /// Calls `f(code, label)` for the rows of `list`, in list order, whose label has a bracket
     /// or " : " (the only ones the acronym miner looks at).
     pub(crate) fn for_each_bracketed_label(
@@ -941,6 +920,27 @@ impl CatalogueDb {
         Ok(())
     }
 
+    /// Commits an incremental rebuild, refreshes the planner's statistics of the tables
+    /// rewritten, and returns the counts.
+    pub(crate) fn finish_update(self, sample_rows: u64) -> Result<Stats> {
+        let p = &self.path;
+        self.conn
+            .execute_batch(
+                "COMMIT; ANALYZE bases; ANALYZE tables; ANALYZE variables; ANALYZE foreign_keys;
+                 ANALYZE docs; ANALYZE nomenclatures;",
+            )
+            .map_err(sql(p))?;
+        let mut s = stats(&self.conn, p)?;
+        s.sample_rows = sample_rows;
+        self.conn.close().map_err(|(_, e)| Error::sqlite(p, e))?;
+        std::fs::File::open(p)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(p, e))?;
+        Ok(s)
+    }
+}
+
+impl CatalogueDb {
     /// Rows of each code list, as recorded (for the incremental rebuild's plan).
     pub(crate) fn list_rows(&self) -> Result<std::collections::HashMap<String, u64>> {
         let mut st = self
