@@ -126,6 +126,7 @@ struct CurlRun {
     connections: u64,
 }
 
+#[derive(Clone)]
 struct OneFile {
     republish: Duration,
     report: SyncReport,
@@ -148,11 +149,14 @@ fn run(cfg: &Config) -> BoxResult<()> {
         .prefix("hublot-bench-sync-")
         .tempdir()?;
 
-    // The one-file change edits a page, so the snapshot is published from a copy.
-    common::progress("copying documentation-snds");
+    // The one-file changes edit a page, code lists and a table schema, so the snapshot is
+    // published from copies.
+    common::progress("copying schema-snds and documentation-snds");
+    let schema = work.path().join("schema-snds");
+    copy_tree(&corpus.join("schema-snds"), &schema)?;
     let docs = work.path().join("documentation-snds");
     copy_tree(&corpus.join("documentation-snds"), &docs)?;
-    let sources = vec![corpus.join("schema-snds"), docs.clone()];
+    let sources = vec![schema.clone(), docs.clone()];
     let out = work.path().join("published").join("snds");
     common::progress("publishing the snapshot (snapshot build)");
     let t = Instant::now();
@@ -188,6 +192,7 @@ fn run(cfg: &Config) -> BoxResult<()> {
     let mut curls: Vec<CurlRun> = Vec::new();
     let mut unchanged: Vec<(Duration, SyncReport)> = Vec::new();
     let mut one: Vec<OneFile> = Vec::new();
+    let mut changed: Vec<(&str, bool, OneFile)> = Vec::new();
     for i in 0..cfg.runs {
         let n = format!("run {}/{}", i + 1, cfg.runs);
         // Alternating who goes first evens out what the first one pays for the other (page
@@ -207,16 +212,37 @@ fn run(cfg: &Config) -> BoxResult<()> {
         }
         common::progress(&format!("{n}: unchanged re-sync"));
         unchanged.push(resync_unchanged(&session.hublot, &url, &server)?);
-        common::progress(&format!("{n}: one-file change"));
-        one.push(one_file_change(
-            &session.hublot,
-            &url,
-            &server,
-            &sources,
-            &out,
-            &page,
-            i,
-        )?);
+        // Full rebuilds first (the peer: the whole snapshot from the sources, as before issue
+        // #12), then incremental ones: the first after a full build also splits the index
+        // (code rows apart from the rest), so the page is changed twice; the others show the
+        // steady state of successive syncs.
+        let mut plan: Vec<(&Change, bool, &'static str)> = Vec::new();
+        let all = changes(&page);
+        for c in &all {
+            plan.push((c, true, c.what));
+        }
+        plan.push((&all[0], false, FIRST));
+        for c in &all {
+            plan.push((c, false, c.what));
+        }
+        for (j, (change, full, label)) in plan.into_iter().enumerate() {
+            let how = if full { "full" } else { "incremental" };
+            common::progress(&format!("{n}: one-file change, {label}, {how}"));
+            let o = one_file_change(
+                &session.hublot,
+                &url,
+                &server,
+                &sources,
+                &out,
+                change,
+                &format!("{i}-{j}"),
+                full,
+            )?;
+            if label == CHANGES[0] && !full {
+                one.push(o.clone());
+            }
+            changed.push((label, full, o));
+        }
     }
 
     // Report.
@@ -458,6 +484,57 @@ fn run(cfg: &Config) -> BoxResult<()> {
         "not part of the sync",
     )?;
 
+    writeln!(
+        md,
+        "\n### Rebuild after a one-file change: incremental against full\n"
+    )?;
+    writeln!(
+        md,
+        "Each change is synced twice per run: first rebuilt with `HUBLOT_REBUILD=full` (the whole snapshot rebuilt from the sources, as before issue #12), then, after all the full ones, incrementally from the active snapshot (the default). The first incremental rebuild after a full one also merges the full build's single segment alone to drop its non-code documents (the code rows then stay apart), so it is measured on its own line; the lines after it are successive syncs. Every sync fetches one changed file.\n"
+    )?;
+    writeln!(
+        md,
+        "| change | rebuild | target | runs | min | median | met (median) | outcome |"
+    )?;
+    writeln!(md, "|---|---|---|---:|---:|---:|---|---|")?;
+    for what in std::iter::once(FIRST).chain(CHANGES) {
+        for full in [false, true] {
+            let runs: Vec<&OneFile> = changed
+                .iter()
+                .filter(|(w, f, _)| *w == what && *f == full)
+                .map(|(_, _, o)| o)
+                .collect();
+            let Some(last) = runs.last() else { continue };
+            let d = |f: fn(&SyncReport) -> u64| -> Vec<Duration> {
+                runs.iter()
+                    .map(|o| Duration::from_millis(f(&o.report)))
+                    .collect()
+            };
+            let how = if full { "full" } else { "incremental" };
+            let rebuilt = last
+                .report
+                .rebuilt
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_default();
+            target_row(
+                &mut md,
+                &format!("{what} | {how} (`took_ms`)"),
+                (!full).then_some(Duration::from_secs(1)),
+                if full { "" } else { "≤ 1 s" },
+                &d(|r| r.took_ms),
+                &format!("{}; rebuilt: {rebuilt}", last.report.outcome),
+            )?;
+            target_row(
+                &mut md,
+                &format!("{what} | …its rebuild (`build_ms`)"),
+                None,
+                "",
+                &d(|r| r.build_ms),
+                "",
+            )?;
+        }
+    }
     writeln!(md, "\n### Rebuild\n")?;
     writeln!(md, "| measure | runs | min | median | notes |")?;
     writeln!(md, "|---|---:|---:|---:|---|")?;
@@ -469,9 +546,9 @@ fn run(cfg: &Config) -> BoxResult<()> {
     )?;
     row(
         &mut md,
-        "rebuild after a one-file change (`build_ms`)",
+        "rebuild after a one-page change (`build_ms`)",
         &oms(|r| r.build_ms),
-        "the whole snapshot is rebuilt, not only the changed page",
+        "incremental: only what changed, from the active snapshot",
     )?;
 
     drop(server);
@@ -612,32 +689,102 @@ fn resync_unchanged(h: &Hublot, url: &str, server: &Server) -> BoxResult<(Durati
     Ok((wall, r))
 }
 
+/// The first incremental rebuild after a full one (a page change).
+const FIRST: &str = "one Markdown page, first incremental rebuild after a full one";
+
+/// The kinds of one-file change measured.
+const CHANGES: [&str; 4] = [
+    "one Markdown page",
+    "one small code-list CSV (IR_SPE_V, 57 rows)",
+    "one large code-list CSV (IR_CIM_V, 18,000 rows)",
+    "one table schema (ER_ARO_F)",
+];
+
+/// A one-file change: what it is and the file it edits (relative to the published snapshot).
+struct Change {
+    what: &'static str,
+    file: String,
+}
+
+fn changes(page: &str) -> Vec<Change> {
+    let files = [
+        page.to_string(),
+        "nomenclatures/ORAVAL/IR_SPE_V.csv".to_string(),
+        "nomenclatures/ORAVAL/IR_CIM_V.csv".to_string(),
+        "schemas/DCIR/ER_ARO_F.json".to_string(),
+    ];
+    CHANGES
+        .iter()
+        .zip(files)
+        .map(|(what, file)| Change { what, file })
+        .collect()
+}
+
+/// Edits the source file of `change` (a new line in a page, a new row in a code list, a changed
+/// description in a table schema), different at every call.
+fn edit(sources: &[PathBuf], change: &Change, tag: &str) -> BoxResult<()> {
+    let (schema, docs) = (&sources[0], &sources[1]);
+    let file = match change.file.strip_prefix("docs/") {
+        Some(rel) => docs.join(rel),
+        None => schema.join(&change.file),
+    };
+    let text =
+        std::fs::read(&file).map_err(|e| format!("{}: {e} (the file to edit)", file.display()))?;
+    let mut text = String::from_utf8_lossy(&text).into_owned();
+    if change.file.ends_with(".md") {
+        writeln!(
+            text,
+            "\n\nModification du banc d'essai de synchronisation {tag}."
+        )?;
+    } else if change.file.ends_with(".csv") {
+        // A copy of the last row under a new code.
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let last = text.lines().last().ok_or("empty CSV")?.to_string();
+        let rest = last.split_once(';').map(|x| x.1).unwrap_or("");
+        writeln!(text, "ZZ{};{rest}", tag.replace(['-', ' '], ""))?;
+    } else {
+        let mut v: serde_json::Value = serde_json::from_str(&text)?;
+        let d = &mut v["fields"][0]["description"];
+        *d = format!("{} (modification {tag})", d.as_str().unwrap_or("")).into();
+        text = serde_json::to_string_pretty(&v)?;
+    }
+    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
 fn one_file_change(
     h: &Hublot,
     url: &str,
     server: &Server,
     sources: &[PathBuf],
     out: &Path,
-    page: &str,
-    run: usize,
+    change: &Change,
+    tag: &str,
+    full: bool,
 ) -> BoxResult<OneFile> {
-    let docs = sources.last().ok_or("no documentation source")?;
-    let rel = page.strip_prefix("docs/").ok_or("not a docs/ page")?;
-    let file = docs.join(rel);
-    let mut text = std::fs::read_to_string(&file)
-        .map_err(|e| format!("{}: {e} (the page to edit)", file.display()))?;
-    writeln!(
-        text,
-        "\n\nModification du banc d'essai de synchronisation n° {run}."
-    )?;
-    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+    edit(sources, change, tag)?;
     let t = Instant::now();
     publish(sources, out)?;
     let republish = t.elapsed();
 
     server.stats.take();
-    let report = h.sync(&sync_request(url))?;
+    if full {
+        std::env::set_var("HUBLOT_REBUILD", "full");
+    }
+    let report = h.sync(&sync_request(url));
+    std::env::remove_var("HUBLOT_REBUILD");
+    let report = report?;
     let served = server.stats.take();
+    let how = report.rebuilt.as_ref().map(|r| r.path.as_str());
+    assert_eq!(
+        how,
+        Some(if full { "full" } else { "incremental" }),
+        "the rebuild path: {:?}",
+        report.rebuilt
+    );
     assert_eq!(
         report.outcome.to_string(),
         "updated: +0 \u{2212}0 ~1",
@@ -649,7 +796,7 @@ fn one_file_change(
             downloaded_bytes,
             ..
         } => {
-            assert_eq!(downloaded_files, 1, "only the edited page is downloaded");
+            assert_eq!(downloaded_files, 1, "only the edited file is downloaded");
             downloaded_bytes
         }
         _ => unreachable!("checked above"),
@@ -657,13 +804,13 @@ fn one_file_change(
     assert_eq!(
         (report.requests, served.requests),
         (2, 2),
-        "a one-file change is the manifest and the page"
+        "a one-file change is the manifest and the file"
     );
     Ok(OneFile {
         republish,
         report,
         bytes,
-        page: page.to_string(),
+        page: change.file.clone(),
     })
 }
 

@@ -102,7 +102,7 @@ pub fn fingerprint(paths: &[PathBuf]) -> Result<String> {
 }
 
 /// Code lists up to this many rows are "small": their title is searchable in every row.
-const SMALL_LIST: usize = 300;
+pub(crate) const SMALL_LIST: usize = 300;
 
 /// A batch of parsed code-list rows on its way to SQLite.
 struct CodeBatch {
@@ -251,7 +251,7 @@ pub(crate) fn timing(what: &str, since: std::time::Instant) {
 }
 
 /// Appends `s` as a JSON string literal.
-fn json_string(out: &mut String, s: &str) {
+pub(crate) fn json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

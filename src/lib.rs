@@ -40,6 +40,7 @@ pub mod jobs;
 pub mod model;
 pub mod need;
 pub mod producer;
+pub mod rebuild;
 pub mod samples;
 pub mod search;
 pub mod serve;

@@ -44,6 +44,10 @@ pub struct ImportReport {
     pub stats: Stats,
     /// Time taken, in milliseconds.
     pub took_ms: u64,
+    /// How the snapshot was built: incrementally from the active one, or in full; `None`
+    /// when nothing was rebuilt.
+    #[serde(default)]
+    pub rebuilt: Option<crate::rebuild::Rebuilt>,
 }
 
 /// Request of `sync.status`.
@@ -78,6 +82,7 @@ impl Hublot {
                         warnings: vec![],
                         stats: a.info.stats.clone(),
                         took_ms: start.elapsed().as_millis() as u64,
+                        rebuilt: None,
                     });
                 }
             }
@@ -87,8 +92,12 @@ impl Hublot {
         build::timing("sources read", start);
         let id = self.new_snapshot_id(&fp);
         let staging = self.data.staging(&id)?;
+        // The active snapshot, which the build may start from (only read).
+        let active = self.data.current().map(|id| self.data.snapshot(&id));
+        let mut rebuilt = None;
         let result = (|| -> Result<SnapshotInfo> {
-            let stats = build::build(&cat, &staging)?;
+            let (stats, how) = crate::rebuild::build(&cat, &staging, active.as_deref())?;
+            rebuilt = Some(how);
             let info = SnapshotInfo {
                 id: id.clone(),
                 created: crate::clock::now_rfc3339(),
@@ -129,6 +138,7 @@ impl Hublot {
             warnings: info.warnings,
             stats: info.stats,
             took_ms: start.elapsed().as_millis() as u64,
+            rebuilt,
         })
     }
 

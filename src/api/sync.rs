@@ -56,7 +56,10 @@ impl Hublot {
         let fetch_ms = start.elapsed().as_millis() as u64;
         let reports = set.reports();
         let requests = set.requests;
-        let finish = |outcome: SyncOutcome, snapshot: String, note: Option<String>| {
+        let finish = |outcome: SyncOutcome,
+                      snapshot: String,
+                      note: Option<String>,
+                      rebuilt: Option<crate::rebuild::Rebuilt>| {
             control.report(progress(Phase::Done, ""));
             SyncReport {
                 outcome,
@@ -67,13 +70,19 @@ impl Hublot {
                 fetch_ms,
                 build_ms: start.elapsed().as_millis() as u64 - fetch_ms,
                 took_ms: start.elapsed().as_millis() as u64,
+                rebuilt,
             }
         };
 
         if !set.staged() && !req.force {
             let note = self.unchanged_sources(&set, &sources, control)?;
             set.commit()?;
-            return Ok(finish(SyncOutcome::UpToDate, self.snapshot()?.id, note));
+            return Ok(finish(
+                SyncOutcome::UpToDate,
+                self.snapshot()?.id,
+                note,
+                None,
+            ));
         }
         let imported = set.swap_in().and_then(|()| {
             control.report(progress(Phase::Build, &sources.join(" ")));
@@ -99,7 +108,7 @@ impl Hublot {
             downloaded_files: sum(|r| r.downloaded_files),
             downloaded_bytes: sum(|r| r.downloaded_bytes),
         };
-        Ok(finish(outcome, imported.snapshot, None))
+        Ok(finish(outcome, imported.snapshot, None, imported.rebuilt))
     }
 
     /// Nothing changed in the sources: the active snapshot is the one built from them, or the

@@ -626,6 +626,9 @@ fn run() -> anyhow::Result<()> {
                     r.build_ms as f64 / 1000.0
                 );
             }
+            if let Some(b) = &r.rebuilt {
+                out!("rebuilt: {b}");
+            }
             if let Some(n) = &r.note {
                 out!("{n}");
             }

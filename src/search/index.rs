@@ -178,6 +178,9 @@ pub struct IndexBuilder {
     tx: Option<std::sync::mpsc::SyncSender<Vec<TantivyDocument>>>,
     /// The indexing thread, which returns how it ended.
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<Result<()>>>>,
+    /// Set when a copied index is updated in place (incremental rebuild, src/rebuild.rs):
+    /// documents go straight to this writer, with no indexing thread.
+    updater: Option<IndexWriter>,
 }
 
 /// Documents sent to the indexing thread at once.
@@ -282,6 +285,7 @@ impl IndexBuilder {
             pending: std::sync::Mutex::new(Vec::with_capacity(BATCH)),
             tx: Some(tx),
             thread: std::sync::Mutex::new(Some(thread)),
+            updater: None,
         })
     }
 
@@ -341,6 +345,12 @@ impl IndexBuilder {
             }
         }
         self.counts[6].fetch_add(1, Relaxed);
+        if let Some(w) = &self.updater {
+            return w
+                .add_document(d)
+                .map(|_| ())
+                .map_err(|e| Error::index(&self.path, e));
+        }
         let batch = {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             pending.push(d);
@@ -636,6 +646,221 @@ impl SearchIndex {
             synonyms,
             label_first: layer,
         })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incremental rebuild (src/rebuild.rs): an index copied from the active snapshot, from which
+// documents are deleted by kind and code list before the new ones are added.
+
+/// Deletes the documents whose `kind_n` is in `kinds` and, when `term` is set, that also hold
+/// that term. Runs inside `IndexWriter::delete_query`, segment by segment.
+#[derive(Clone, Debug)]
+struct KindDeletion {
+    term: Option<tantivy::Term>,
+    kinds: Vec<u64>,
+}
+
+impl tantivy::query::Query for KindDeletion {
+    fn weight(
+        &self,
+        _: tantivy::query::EnableScoring<'_>,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl tantivy::query::Weight for KindDeletion {
+    fn scorer(
+        &self,
+        reader: &tantivy::SegmentReader,
+        boost: tantivy::Score,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+        use tantivy::DocSet;
+        let kind = reader.fast_fields().u64("kind_n")?;
+        let wanted = |d: tantivy::DocId| kind.first(d).is_some_and(|k| self.kinds.contains(&k));
+        let mut docs = tantivy::BitSet::with_max_value(reader.max_doc());
+        match &self.term {
+            Some(term) => {
+                let inv = reader.inverted_index(term.field())?;
+                if let Some(mut p) = inv.read_postings(term, IndexRecordOption::Basic)? {
+                    let mut d = p.doc();
+                    while d != tantivy::TERMINATED {
+                        if wanted(d) {
+                            docs.insert(d);
+                        }
+                        d = p.advance();
+                    }
+                }
+            }
+            None => {
+                for d in (0..reader.max_doc()).filter(|d| wanted(*d)) {
+                    docs.insert(d);
+                }
+            }
+        }
+        Ok(Box::new(tantivy::query::ConstScorer::new(
+            tantivy::query::BitSetDocSet::from(docs),
+            boost,
+        )))
+    }
+
+    fn explain(
+        &self,
+        _: &tantivy::SegmentReader,
+        _: tantivy::DocId,
+    ) -> tantivy::Result<tantivy::query::Explanation> {
+        Ok(tantivy::query::Explanation::new("kind deletion", 1.0))
+    }
+}
+
+impl IndexBuilder {
+    /// Opens the index in `dir` (a copy of the active snapshot's, its segment files hard
+    /// links: tantivy never rewrites a segment file, and writes `meta.json` by rename) to
+    /// update it in place. The per-field counts start at zero: [`IndexBuilder::finish_update`]
+    /// adds those of the documents kept.
+    pub(crate) fn open_for_update(dir: &Path) -> Result<Self> {
+        let index = Index::open_in_dir(dir).map_err(|e| Error::index(dir, e))?;
+        register_analyzers(&index);
+        let (expected, f) = build_schema();
+        if index.schema() != expected {
+            return Err(Error::index(dir, "the index has another schema"));
+        }
+        let writer = index
+            .writer_with_num_threads(1, 50_000_000)
+            .map_err(|e| Error::index(dir, e))?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(IndexBuilder::updating(writer, f, dir.to_path_buf()))
+    }
+
+    /// A builder that adds to `writer` directly.
+    fn updating(writer: IndexWriter, f: Fields, path: PathBuf) -> Self {
+        IndexBuilder {
+            f,
+            path,
+            counts: Default::default(),
+            pending: std::sync::Mutex::new(Vec::new()),
+            tx: None,
+            thread: std::sync::Mutex::new(None),
+            updater: Some(writer),
+        }
+    }
+
+    /// The writer of an update ([`IndexBuilder::open_for_update`]).
+    fn updater(&self) -> Result<&IndexWriter> {
+        self.updater
+            .as_ref()
+            .ok_or_else(|| Error::index(&self.path, "this index is not open for update"))
+    }
+
+    /// Deletes every document that is not a code-list row.
+    pub(crate) fn delete_all_but_codes(&self) -> Result<()> {
+        let code = KINDS.iter().position(|k| *k == "code").expect("code kind") as u64;
+        let kinds = (0..KINDS.len() as u64).filter(|k| *k != code).collect();
+        self.updater()?
+            .delete_query(Box::new(KindDeletion { term: None, kinds }))
+            .map(|_| ())
+            .map_err(|e| Error::index(&self.path, e))
+    }
+
+    /// Deletes the rows of the code list `name`.
+    pub(crate) fn delete_code_rows(&self, name: &str) -> Result<()> {
+        let code = KINDS.iter().position(|k| *k == "code").expect("code kind") as u64;
+        let term = tantivy::Term::from_field_text(self.f.nomenclature, name);
+        self.updater()?
+            .delete_query(Box::new(KindDeletion {
+                term: Some(term),
+                kinds: vec![code],
+            }))
+            .map(|_| ())
+            .map_err(|e| Error::index(&self.path, e))
+    }
+
+    /// Which of the normalised fields (and "all") one code-list row counts in, found by adding
+    /// one row to a throwaway index in memory with [`IndexBuilder::add_code`] itself, with and
+    /// without a list title. `None` when the two differ (the counts of the rows kept could
+    /// not be known from their number alone).
+    pub(crate) fn code_row_counts() -> Result<Option<[u64; 7]>> {
+        let probe = |context: Option<&str>| -> Result<[u64; 7]> {
+            let (schema, f) = build_schema();
+            let index = Index::create_in_ram(schema);
+            register_analyzers(&index);
+            let writer = index
+                .writer_with_num_threads(1, 15_000_000)
+                .map_err(|e| Error::index(Path::new("(memory)"), e))?;
+            let b = IndexBuilder::updating(writer, f, PathBuf::from("(memory)"));
+            b.add_code("L", context, 1, "A1", "Libellé (ABC)")?;
+            Ok(std::array::from_fn(|i| {
+                b.counts[i].load(std::sync::atomic::Ordering::Relaxed)
+            }))
+        };
+        let a = probe(Some("Titre"))?;
+        let b = probe(None)?;
+        Ok((a == b).then_some(a))
+    }
+
+    /// Writes the per-field counts (those of the documents added plus `kept`), commits, and
+    /// merges the segments that have deleted documents, which drops them: document frequencies,
+    /// counts and token totals are then those of a full build (BM25 reads them summed over the
+    /// segments), and the index keeps the code rows apart from the rest, so that the next
+    /// change of a page or a table deletes a whole small segment and merges nothing.
+    pub(crate) fn finish_update(mut self, kept: [u64; 7]) -> Result<()> {
+        let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
+            .iter()
+            .copied()
+            .chain(["all"])
+            .zip(
+                self.counts
+                    .iter()
+                    .zip(kept)
+                    .map(|(c, k)| c.load(std::sync::atomic::Ordering::Relaxed) + k),
+            )
+            .collect();
+        let t0 = std::time::Instant::now();
+        let p = self.path.join(FIELD_COUNTS);
+        // The copy's counts file is a copy, not a link: writing it leaves the old one alone.
+        let _ = std::fs::remove_file(&p);
+        std::fs::write(&p, serde_json::to_vec(&counts).expect("counts serialise"))
+            .map_err(|e| Error::io(&p, e))?;
+        let path = self.path.clone();
+        let err = |e: tantivy::TantivyError| Error::index(&path, e);
+        let mut writer = self
+            .updater
+            .take()
+            .ok_or_else(|| Error::index(&path, "this index is not open for update"))?;
+        writer.commit().map_err(err)?;
+        crate::build::timing("update committed", t0);
+        // Each segment that has deleted documents is merged alone, which drops them (a segment
+        // whose documents were all deleted goes): the one built in full
+        // the first time (its non-code documents go; its code rows stay, as a segment the next
+        // page or table changes do not touch) and the code segment when a list changed.
+        let index = writer.index().clone();
+        for m in index.searchable_segment_metas().map_err(err)? {
+            if m.has_deletes() {
+                writer.merge(&[m.id()]).wait().map_err(err)?;
+            }
+        }
+        // A few small code-only segments may pile up (rows of lists changed earlier): past three
+        // segments, every one but the largest is merged into one.
+        let mut metas = index.searchable_segment_metas().map_err(err)?;
+        if metas.len() > 3 {
+            metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
+            let ids: Vec<_> = metas[1..].iter().map(|m| m.id()).collect();
+            writer.merge(&ids).wait().map_err(err)?;
+        }
+        writer.wait_merging_threads().map_err(err)?;
+        crate::build::timing("update merged", t0);
+        // The documents now in the index must be those counted.
+        let index = Index::open_in_dir(&self.path).map_err(|e| Error::index(&self.path, e))?;
+        let reader = index.reader().map_err(|e| Error::index(&self.path, e))?;
+        let n = reader.searcher().num_docs();
+        if n != counts["all"] {
+            return Err(Error::index(
+                &self.path,
+                format!("{n} documents after the update, {} counted", counts["all"]),
+            ));
+        }
+        Ok(())
     }
 }
 

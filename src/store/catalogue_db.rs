@@ -857,3 +857,102 @@ fn like_escape(s: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+// ---------------------------------------------------------------------------------------------
+// Incremental rebuild (src/rebuild.rs): a copy of the active snapshot's catalogue, opened with
+// [`CatalogueWriter::overlay`], where the small tables are rewritten and only the changed code
+// lists replaced.
+
+impl CatalogueWriter {
+    /// Deletes the bases, tables (with their variables and keys) and documentation pages: the
+    /// incremental rebuild writes them all again, with the full build's code.
+    pub(crate) fn clear_all_but_codes(&self) -> Result<()> {
+        self.conn
+            .execute_batch(
+                "DELETE FROM variables; DELETE FROM foreign_keys; DELETE FROM tables;
+                 DELETE FROM docs; DELETE FROM bases;",
+            )
+            .map_err(sql(&self.path))
+    }
+
+    /// Deletes one code list with its rows.
+    pub(crate) fn remove_list(&self, name: &str) -> Result<()> {
+        self.remove(&[], &[], &[name.to_string()], &[])?;
+        Ok(())
+    }
+
+    /// Sample rows by table, as recorded.
+    pub(crate) fn sample_rows_by_table(&self) -> Result<std::collections::HashMap<String, u64>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT name, sample_rows FROM tables WHERE sample_rows > 0")
+            .map_err(sql(&self.path))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })
+            .and_then(|it| it.collect::<rusqlite::Result<_>>())
+            .map_err(sql(&self.path))?;
+        Ok(rows)
+    }
+
+    /// Calls `f(code, label)` for the rows of `list`, in list order, whose label has a bracket
+    /// or " : " (the only ones the acronym miner looks at).
+    pub(crate) fn for_each_bracketed_label(
+        &self,
+        list: &str,
+        mut f: impl FnMut(&str, &str),
+    ) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT code, label FROM codes WHERE nomenclature=?1
+                 AND (instr(label,'(')>0 OR instr(label,'[')>0 OR instr(label,' : ')>0)
+                 ORDER BY position",
+            )
+            .map_err(sql(&self.path))?;
+        let mut rows = st.query([list]).map_err(sql(&self.path))?;
+        while let Some(r) = rows.next().map_err(sql(&self.path))? {
+            let code: String = r.get(0).map_err(sql(&self.path))?;
+            let label: String = r.get(1).map_err(sql(&self.path))?;
+            f(&code, &label);
+        }
+        Ok(())
+    }
+
+    /// Commits an incremental rebuild, refreshes the planner's statistics of the tables
+    /// rewritten, and returns the counts.
+    pub(crate) fn finish_update(self, sample_rows: u64) -> Result<Stats> {
+        let p = &self.path;
+        self.conn
+            .execute_batch(
+                "COMMIT; ANALYZE bases; ANALYZE tables; ANALYZE variables; ANALYZE foreign_keys;
+                 ANALYZE docs; ANALYZE nomenclatures;",
+            )
+            .map_err(sql(p))?;
+        let mut s = stats(&self.conn, p)?;
+        s.sample_rows = sample_rows;
+        self.conn.close().map_err(|(_, e)| Error::sqlite(p, e))?;
+        std::fs::File::open(p)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(p, e))?;
+        Ok(s)
+    }
+}
+
+impl CatalogueDb {
+    /// Rows of each code list, as recorded (for the incremental rebuild's plan).
+    pub(crate) fn list_rows(&self) -> Result<std::collections::HashMap<String, u64>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT name, rows FROM nomenclatures")
+            .map_err(sql(&self.path))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })
+            .and_then(|it| it.collect::<rusqlite::Result<_>>())
+            .map_err(sql(&self.path))?;
+        Ok(rows)
+    }
+}

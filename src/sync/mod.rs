@@ -224,6 +224,10 @@ pub struct SyncReport {
     pub build_ms: u64,
     /// Time taken in total, ms.
     pub took_ms: u64,
+    /// How the snapshot was built (incrementally from the active one, or in full, and how
+    /// many entities changed); `None` when nothing was built.
+    #[serde(default)]
+    pub rebuilt: Option<crate::rebuild::Rebuilt>,
 }
 
 impl std::fmt::Display for SyncOutcome {

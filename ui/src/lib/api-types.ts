@@ -1065,7 +1065,12 @@ stats: Stats,
 /**
  * Time taken, in milliseconds.
  */
-took_ms: number, };
+took_ms: number, 
+/**
+ * How the snapshot was built: incrementally from the active one, or in full; `None`
+ * when nothing was rebuilt.
+ */
+rebuilt: Rebuilt | null, };
 
 export type ImportRequest = { 
 /**
@@ -1846,6 +1851,25 @@ elapsed_ms: number,
  */
 masking?: Masking | null, };
 
+export type Rebuilt = { 
+/**
+ * `incremental` (from the active snapshot) or `full` (from all sources).
+ */
+path: string, 
+/**
+ * Entities (bases, tables, code lists, pages) added, removed or changed since the active
+ * snapshot; for a full build without a previous snapshot, all of them.
+ */
+entities: number, 
+/**
+ * Code-list rows written again (all of them for a full build).
+ */
+code_rows: number, 
+/**
+ * Why the full build was used, when it was.
+ */
+reason: string | null, };
+
 export type RecordShow = { 
 /**
  * `kind/…` (`table/IR_BEN_R`) or a bare name.
@@ -2618,7 +2642,12 @@ build_ms: number,
 /**
  * Time taken in total, ms.
  */
-took_ms: number, } & ({ "outcome": "up_to_date" } | { "outcome": "updated", 
+took_ms: number, 
+/**
+ * How the snapshot was built (incrementally from the active one, or in full, and how
+ * many entities changed); `None` when nothing was built.
+ */
+rebuilt: Rebuilt | null, } & ({ "outcome": "up_to_date" } | { "outcome": "updated", 
 /**
  * Files new in the sources.
  */
