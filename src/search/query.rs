@@ -233,6 +233,8 @@ pub(crate) struct SegmentDense {
 pub(crate) struct Hot {
     pub(crate) searcher: tantivy::Searcher,
     segments: Vec<std::sync::Arc<SegmentDense>>,
+    /// Answers already given by this snapshot.
+    cache: super::cache::Cache,
 }
 
 impl Hot {
@@ -258,7 +260,11 @@ impl Hot {
                 title_words_norms: r.get_fieldnorms_reader(f.title_words)?,
             }));
         }
-        Ok(Hot { searcher, segments })
+        Ok(Hot {
+            searcher,
+            segments,
+            cache: super::cache::Cache::from_env(),
+        })
     }
 
     fn kind_of(&self, addr: DocAddress) -> u8 {
@@ -468,13 +474,37 @@ impl SearchIndex {
     /// Runs a search. Refused with [`Error::TooLarge`] when the query is longer than
     /// [`MAX_QUERY_CHARS`] or has more than [`MAX_QUERY_WORDS`] different words, and with
     /// [`Error::Overloaded`] when as many searches as allowed are already running.
+    ///
+    /// Answers are kept in a small cache of the snapshot ([`super::cache`]), keyed on the whole
+    /// request; a repeated request is answered from it (its `took_ms` is then the time of the
+    /// look-up). `HUBLOT_SEARCH_CACHE=off` turns it off.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let start = std::time::Instant::now();
         check_size(req)?;
+        let limit = req.limit.unwrap_or(20).clamp(1, 500);
+        let cache = &self.hot.cache;
+        let key = cache.is_on().then(|| super::cache::Key::of(req, limit));
+        if let Some(hit) = key.as_ref().and_then(|k| cache.get(k)) {
+            let mut r = SearchResponse::clone(&hit);
+            r.took_ms = start.elapsed().as_secs_f64() * 1e3;
+            return Ok(r);
+        }
+        let r = self.search_uncached(req, limit, start)?;
+        if let Some(k) = key {
+            cache.put(k, std::sync::Arc::new(r.clone()));
+        }
+        Ok(r)
+    }
+
+    fn search_uncached(
+        &self,
+        req: &SearchRequest,
+        limit: usize,
+        start: std::time::Instant,
+    ) -> Result<SearchResponse> {
         let _pass = self.gate.enter()?;
         let f = &self.f;
         let searcher = &self.hot.searcher;
-        let limit = req.limit.unwrap_or(20).clamp(1, 500);
         let q = req.q.trim();
         let mut terms_out: Vec<String> = Vec::new();
         let mut fuzzy_used = false;
