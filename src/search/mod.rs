@@ -13,7 +13,7 @@
 //! collapsed into one hit. With `explain`, each hit says which word or synonym matched which of
 //! its fields.
 //!
-//! Answers are kept in a small cache of each snapshot, keyed on the whole request ([`cache`];
+//! Answers are kept in a small cache of each snapshot, keyed on the whole request (`cache.rs`;
 //! `HUBLOT_SEARCH_CACHE=off` turns it off).
 //!
 //! Every search is bounded, whatever the front end: the query's length and its number of

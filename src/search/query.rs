@@ -475,7 +475,7 @@ impl SearchIndex {
     /// [`MAX_QUERY_CHARS`] or has more than [`MAX_QUERY_WORDS`] different words, and with
     /// [`Error::Overloaded`] when as many searches as allowed are already running.
     ///
-    /// Answers are kept in a small cache of the snapshot ([`super::cache`]), keyed on the whole
+    /// Answers are kept in a small cache of the snapshot (`search/cache.rs`), keyed on the whole
     /// request; a repeated request is answered from it (its `took_ms` is then the time of the
     /// look-up). `HUBLOT_SEARCH_CACHE=off` turns it off.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
