@@ -26,6 +26,7 @@ loopback, in the same run: p50, p99 and sequential queries per second. This scri
     pip install datasette
     python3 benches/http_peer.py                  # 5 timed passes (365 requests per endpoint)
     python3 benches/http_peer.py --passes 1       # a smoke test
+    HUBLOT_SEARCH_CACHE=off python3 benches/http_peer.py   # without Hublot's answer cache
 
 Options: --hublot BIN (default $CARGO_TARGET_DIR/release/hublot), --corpus DIR (default
 $HUBLOT_CORPUS or ../shared/corpus), --work DIR (keep the data dir and peer.db there and reuse
@@ -462,6 +463,11 @@ def main():
     out.append(f"- Hublot snapshot: schema-snds + documentation-snds; peer.db: {sum(counts.values())} rows "
                f"({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}), {peer_mib:.1f} MiB")
     out.append(f"- {'; '.join(notes)}")
+    if os.environ.get("HUBLOT_SEARCH_CACHE") == "off":
+        out.append("- Hublot's answer cache: **off** (`HUBLOT_SEARCH_CACHE=off`): every request is searched")
+    else:
+        out.append("- Hublot's answer cache: **on** (the default): the timed passes repeat the warm-up's queries, "
+                   "so every timed search request is answered from it; run with `HUBLOT_SEARCH_CACHE=off` for the search itself")
     out.append(f"- Queries: the {len(queries)} query strings of tests/relevance/queries.json, 1 warm-up pass then "
                f"{args.passes} timed passes per endpoint ({len(queries) * args.passes} requests each), passes interleaved; "
                f"one keep-alive `http.client` connection per endpoint (reconnects: {', '.join(map(str, reconnects))})\n")

@@ -177,6 +177,19 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("cesrees", "cesrees comité éthique"),
 ];
 
+/// The glossary by folded key (its entries in order), folded once rather than at every search.
+static BY_KEY: std::sync::LazyLock<std::collections::HashMap<String, Vec<&'static str>>> =
+    std::sync::LazyLock::new(|| {
+        let mut m: std::collections::HashMap<String, Vec<&'static str>> =
+            std::collections::HashMap::new();
+        for (k, v) in GLOSSARY {
+            m.entry(crate::search::fold_accents(k))
+                .or_default()
+                .push(*v);
+        }
+        m
+    });
+
 /// Expansions for the words of a query (already lowercased and unaccented), longest match first.
 pub fn expand(words: &[String]) -> Vec<&'static str> {
     let mut out = Vec::new();
@@ -185,13 +198,8 @@ pub fn expand(words: &[String]) -> Vec<&'static str> {
         let mut matched = 0;
         for n in (1..=3.min(words.len() - i)).rev() {
             let key = words[i..i + n].join(" ");
-            let hits: Vec<&'static str> = GLOSSARY
-                .iter()
-                .filter(|(k, _)| crate::search::fold_accents(k) == key)
-                .map(|(_, v)| *v)
-                .collect();
-            if !hits.is_empty() {
-                out.extend(hits);
+            if let Some(hits) = BY_KEY.get(&key) {
+                out.extend(hits.iter().copied());
                 matched = n;
                 break;
             }

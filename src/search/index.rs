@@ -577,7 +577,8 @@ impl tantivy::query::Bm25StatisticsProvider for FieldStats<'_> {
 /// An open, searchable index.
 pub struct SearchIndex {
     pub(crate) scale: std::collections::HashMap<Field, f64>,
-    pub(crate) reader: IndexReader,
+    /// The searcher (the snapshot never changes) and what searches read of every document.
+    pub(crate) hot: super::query::Hot,
     pub(crate) f: Fields,
     pub(crate) index: Index,
     pub(crate) path: PathBuf,
@@ -601,7 +602,7 @@ impl SearchIndex {
                 "the index was built by another version of Hublot; re-import to rebuild it",
             ));
         }
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
@@ -636,9 +637,10 @@ impl SearchIndex {
         } else {
             super::synonyms::Synonyms::none()
         };
+        let hot = super::query::Hot::new(&reader, &f).map_err(|e| Error::index(dir, e))?;
         Ok(SearchIndex {
             scale,
-            reader,
+            hot,
             f,
             index,
             path: dir.to_path_buf(),

@@ -13,6 +13,9 @@
 //! collapsed into one hit. With `explain`, each hit says which word or synonym matched which of
 //! its fields.
 //!
+//! Answers are kept in a small cache of each snapshot, keyed on the whole request (`cache.rs`;
+//! `HUBLOT_SEARCH_CACHE=off` turns it off).
+//!
 //! Every search is bounded, whatever the front end: the query's length and its number of
 //! different words ([`MAX_QUERY_CHARS`], [`MAX_QUERY_WORDS`]; past them the search is refused
 //! with [`crate::Error::TooLarge`]), the words matched fuzzily and the length of a phrase, and
@@ -21,6 +24,7 @@
 
 pub(crate) mod acronyms;
 mod analyzer;
+mod cache;
 mod gate;
 pub mod glossary;
 mod index;

@@ -166,6 +166,10 @@ fn doc_has(searcher: &tantivy::Searcher, addr: DocAddress, field: Field, text: &
     }
 }
 
+/// The numbers of the kinds `variable` and `code` in [`KINDS`] (the `kind_n` fast field).
+const KIND_VARIABLE: u8 = 2;
+const KIND_CODE: u8 = 4;
+
 /// A facet value, ready to show.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 pub struct Facet {
@@ -199,20 +203,79 @@ pub struct SearchResponse {
 /// One pass over the matching documents: counts them by kind (for the facets, ignoring the
 /// kind filter) and keeps the best `limit` of the requested kind, each score multiplied by the
 /// document's prior. Counting and ranking in separate searches cost twice the time.
-struct RankAndCount {
+struct RankAndCount<'a> {
     limit: usize,
     kind: Option<u64>,
+    hot: &'a Hot,
 }
 
 struct SegmentRankAndCount {
     segment: u32,
-    kinds: tantivy::columnar::Column<u64>,
-    prior: tantivy::columnar::Column<f64>,
+    dense: std::sync::Arc<SegmentDense>,
     kind: Option<u64>,
     limit: usize,
     counts: [u64; 6],
     // Min-heap of the best hits so far (score, doc): the root is the weakest kept.
     heap: std::collections::BinaryHeap<std::cmp::Reverse<(OrdScore, DocId)>>,
+}
+
+/// What a search reads of every matching document, read once when the snapshot is opened
+/// rather than by each search: the kind and the prior of each document (dense arrays, 5 bytes
+/// a document), and the token counts of `title_words` (the code labels' lengths).
+pub(crate) struct SegmentDense {
+    kinds: Vec<u8>,
+    priors: Vec<f32>,
+    title_words_norms: tantivy::fieldnorm::FieldNormReader,
+}
+
+/// The searcher of a snapshot and its per-segment arrays. The reader is never reloaded (a
+/// snapshot is immutable), so one searcher serves every search.
+pub(crate) struct Hot {
+    pub(crate) searcher: tantivy::Searcher,
+    segments: Vec<std::sync::Arc<SegmentDense>>,
+    /// Answers already given by this snapshot.
+    cache: super::cache::Cache,
+}
+
+impl Hot {
+    pub(crate) fn new(
+        reader: &tantivy::IndexReader,
+        f: &super::index::Fields,
+    ) -> tantivy::Result<Hot> {
+        let searcher = reader.searcher();
+        let mut segments = Vec::new();
+        for r in searcher.segment_readers() {
+            let kinds_col = r.fast_fields().u64("kind_n")?;
+            let prior_col = r.fast_fields().f64("prior")?;
+            let n = r.max_doc();
+            let kinds = (0..n)
+                .map(|d| kinds_col.first(d).unwrap_or(0) as u8)
+                .collect();
+            let priors = (0..n)
+                .map(|d| prior_col.first(d).unwrap_or(1.0) as f32)
+                .collect();
+            segments.push(std::sync::Arc::new(SegmentDense {
+                kinds,
+                priors,
+                title_words_norms: r.get_fieldnorms_reader(f.title_words)?,
+            }));
+        }
+        Ok(Hot {
+            searcher,
+            segments,
+            cache: super::cache::Cache::from_env(),
+        })
+    }
+
+    fn kind_of(&self, addr: DocAddress) -> u8 {
+        self.segments[addr.segment_ord as usize].kinds[addr.doc_id as usize]
+    }
+
+    fn title_words_norm_id(&self, addr: DocAddress) -> u8 {
+        self.segments[addr.segment_ord as usize]
+            .title_words_norms
+            .fieldnorm_id(addr.doc_id)
+    }
 }
 
 /// An f32 score with a total order (scores are never NaN).
@@ -228,14 +291,17 @@ impl Ord for OrdScore {
 
 type Ranked = (Vec<(Score, DocAddress)>, [u64; 6]);
 
-impl Collector for RankAndCount {
+impl Collector for RankAndCount<'_> {
     type Fruit = Ranked;
     type Child = SegmentRankAndCount;
-    fn for_segment(&self, segment: u32, r: &SegmentReader) -> tantivy::Result<SegmentRankAndCount> {
+    fn for_segment(
+        &self,
+        segment: u32,
+        _r: &SegmentReader,
+    ) -> tantivy::Result<SegmentRankAndCount> {
         Ok(SegmentRankAndCount {
             segment,
-            kinds: r.fast_fields().u64("kind_n")?,
-            prior: r.fast_fields().f64("prior")?,
+            dense: self.hot.segments[segment as usize].clone(),
             kind: self.kind,
             limit: self.limit,
             counts: [0; 6],
@@ -263,14 +329,14 @@ impl Collector for RankAndCount {
 impl SegmentCollector for SegmentRankAndCount {
     type Fruit = Ranked;
     fn collect(&mut self, doc: DocId, score: Score) {
-        let k = self.kinds.first(doc).unwrap_or(0);
+        let k = self.dense.kinds[doc as usize] as u64;
         if let Some(c) = self.counts.get_mut(k as usize) {
             *c += 1;
         }
         if self.kind.is_some_and(|want| want != k) {
             return;
         }
-        let s = OrdScore(score * self.prior.first(doc).unwrap_or(1.0) as f32);
+        let s = OrdScore(score * self.dense.priors[doc as usize]);
         if self.heap.len() < self.limit {
             self.heap.push(std::cmp::Reverse((s, doc)));
         } else if let Some(std::cmp::Reverse((weakest, _))) = self.heap.peek() {
@@ -408,13 +474,37 @@ impl SearchIndex {
     /// Runs a search. Refused with [`Error::TooLarge`] when the query is longer than
     /// [`MAX_QUERY_CHARS`] or has more than [`MAX_QUERY_WORDS`] different words, and with
     /// [`Error::Overloaded`] when as many searches as allowed are already running.
+    ///
+    /// Answers are kept in a small cache of the snapshot (`search/cache.rs`), keyed on the whole
+    /// request; a repeated request is answered from it (its `took_ms` is then the time of the
+    /// look-up). `HUBLOT_SEARCH_CACHE=off` turns it off.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let start = std::time::Instant::now();
         check_size(req)?;
+        let limit = req.limit.unwrap_or(20).clamp(1, 500);
+        let cache = &self.hot.cache;
+        let key = cache.is_on().then(|| super::cache::Key::of(req, limit));
+        if let Some(hit) = key.as_ref().and_then(|k| cache.get(k)) {
+            let mut r = SearchResponse::clone(&hit);
+            r.took_ms = start.elapsed().as_secs_f64() * 1e3;
+            return Ok(r);
+        }
+        let r = self.search_uncached(req, limit, start)?;
+        if let Some(k) = key {
+            cache.put(k, std::sync::Arc::new(r.clone()));
+        }
+        Ok(r)
+    }
+
+    fn search_uncached(
+        &self,
+        req: &SearchRequest,
+        limit: usize,
+        start: std::time::Instant,
+    ) -> Result<SearchResponse> {
         let _pass = self.gate.enter()?;
         let f = &self.f;
-        let searcher = self.reader.searcher();
-        let limit = req.limit.unwrap_or(20).clamp(1, 500);
+        let searcher = &self.hot.searcher;
         let q = req.q.trim();
         let mut terms_out: Vec<String> = Vec::new();
         let mut fuzzy_used = false;
@@ -557,7 +647,7 @@ impl SearchIndex {
                 && fuzzy_words < MAX_FUZZY_WORDS
                 && raw.chars().count() >= 4
                 && !raw.chars().any(|c| c.is_ascii_digit())
-                && (!typing || !self.has_prefix(&searcher, f.title_words, raw))
+                && (!typing || !self.has_prefix(searcher, f.title_words, raw))
             {
                 // One edit (a transposition counts as one) covers most real typos; the
                 // automaton for two edits costs milliseconds on long words.
@@ -783,7 +873,7 @@ impl SearchIndex {
         let group = !req.no_group;
         let fetch = if group { limit * 4 + 20 } else { limit };
         let stats = super::index::FieldStats {
-            searcher: &searcher,
+            searcher,
             scale: &self.scale,
         };
         let (docs, kind_counts) = searcher
@@ -792,6 +882,7 @@ impl SearchIndex {
                 &RankAndCount {
                     limit: fetch,
                     kind: kind_n,
+                    hot: &self.hot,
                 },
                 &stats,
             )
@@ -816,7 +907,35 @@ impl SearchIndex {
         let mut var_at: HashMap<String, usize> = HashMap::new();
         // A code list may repeat a code (one row per version of a GHS, say): one hit per id.
         let mut seen = std::collections::HashSet::new();
+        // Once the hits shown are found, a document further down changes the answer only as
+        // another table of a shown variable or as the code whose label is the query: the others
+        // are not read from the store (each read decompresses a block of 16 KB, the largest
+        // cost of a search when all were read). A code label's length in words (the norm of
+        // `title_words`, the same words) tells without reading it that it cannot be the query;
+        // kept exact by using it only for queries of ASCII words of at most 15 letters, which
+        // the index's length limit (48 bytes) cannot drop. A skipped code is read after all if a
+        // later row of the same id turns out to be the label: that row was a repeat before.
+        let label_norm = wanted_label
+            .as_deref()
+            .filter(|w| w.is_ascii() && w.split(' ').all(|x| x.len() <= 15))
+            .map(|w| {
+                tantivy::fieldnorm::FieldNormReader::fieldnorm_to_id(w.split(' ').count() as u32)
+            });
+        let mut skipped_codes: Vec<DocAddress> = Vec::new();
         for (score, addr) in docs {
+            if hits.len() >= limit {
+                let k = self.hot.kind_of(addr);
+                let wants_variable = group && k == KIND_VARIABLE && !var_at.is_empty();
+                let wants_code = k == KIND_CODE && exact.is_none() && wanted_label.is_some();
+                if !wants_variable && !wants_code {
+                    continue;
+                }
+                if wants_code && label_norm.is_some_and(|n| self.hot.title_words_norm_id(addr) != n)
+                {
+                    skipped_codes.push(addr);
+                    continue;
+                }
+            }
             let d: TantivyDocument = searcher
                 .doc(addr)
                 .map_err(|e| Error::index(&self.path, e))?;
@@ -853,6 +972,20 @@ impl SearchIndex {
                         .as_deref()
                         .is_some_and(|l| normalise_label(l) == w)
                 });
+            if is_exact && hits.len() >= limit && !skipped_codes.is_empty() {
+                let mut repeat = false;
+                for a in std::mem::take(&mut skipped_codes) {
+                    let d: TantivyDocument =
+                        searcher.doc(a).map_err(|e| Error::index(&self.path, e))?;
+                    if let Some(id) = d.get_first(f.id).and_then(|v| v.as_str()) {
+                        repeat |= id == hit.id;
+                        seen.insert(id.to_string());
+                    }
+                }
+                if repeat {
+                    continue;
+                }
+            }
             if is_exact {
                 if hits.len() < limit {
                     exact = Some((hits.len(), None));
@@ -903,7 +1036,7 @@ impl SearchIndex {
         }
         if req.explain {
             for (hit, addr) in hits.iter_mut().zip(&addrs) {
-                hit.why = explain(&searcher, *addr, &clues);
+                hit.why = explain(searcher, *addr, &clues);
                 if promoted && addr == &addrs[0] && hit.kind == "code" {
                     hit.why.insert(
                         0,
@@ -1079,6 +1212,12 @@ mod tests {
         let r = idx.search(&q(&w.join(" "))).unwrap();
         assert!(r.fuzzy);
         assert_eq!(r.hits[0].id, "code/IR_SEX_V/2");
+    }
+
+    #[test]
+    fn kind_numbers_match_the_kinds() {
+        assert_eq!(KINDS[KIND_VARIABLE as usize], "variable");
+        assert_eq!(KINDS[KIND_CODE as usize], "code");
     }
 
     #[test]

@@ -70,18 +70,28 @@ fn json_response(status: StatusCode, body: String, cache: &'static str) -> Respo
 
 type ApiResult = Result<Response, ApiError>;
 
-/// Runs one operation on a blocking thread, as a network caller, and answers it: JSON as the
+/// Operations run on the server's own threads rather than handed to the blocking pool: a search
+/// is bounded (its length, words, fuzzy words and the searches at once, see
+/// [`crate::search`]) and takes well under a millisecond, about what the hop to a pool thread
+/// and back cost (two thread wake-ups) before.
+const INLINE: &[&str] = &["search.query"];
+
+/// Runs one operation on a blocking thread (or inline, see [`INLINE`]), as a network caller, and answers it: JSON as the
 /// core serialised it, a file as itself.
 async fn call(s: &AppState, op: &'static str, input: Input) -> ApiResult {
     let h = s.hublot.clone();
-    let answer = tokio::task::spawn_blocking(move || h.call_as(Caller::Network, op, input))
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("{op} failed: {e}"),
-            )
-        })??;
+    let answer = if INLINE.contains(&op) {
+        h.call_as(Caller::Network, op, input)?
+    } else {
+        tokio::task::spawn_blocking(move || h.call_as(Caller::Network, op, input))
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("{op} failed: {e}"),
+                )
+            })??
+    };
     Ok(match answer {
         Answer::Json(raw) => json_response(
             StatusCode::OK,
