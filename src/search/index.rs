@@ -198,7 +198,7 @@ enum Sink {
     /// One segment, built in one pass.
     Single(Box<tantivy::SingleSegmentIndexWriter>),
     /// Several segments (the corpus outgrew the budget), merged at the end.
-    Multi(IndexWriter),
+    Multi(Box<IndexWriter>),
 }
 
 /// The indexing thread: adds every batch, then commits (and merges, if there are several
@@ -224,7 +224,7 @@ fn run_indexer(
                         .writer_with_num_threads(1, MEMORY_BUDGET)
                         .map_err(err)?;
                     m.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-                    Sink::Multi(m)
+                    Sink::Multi(Box::new(m))
                 } else {
                     Sink::Single(w)
                 }
@@ -881,7 +881,7 @@ mod tests {
         }
         b.finish().unwrap();
         let idx = SearchIndex::open(dir.path()).unwrap();
-        let searcher = idx.reader.searcher();
+        let searcher = &idx.hot.searcher;
         assert_eq!(searcher.num_docs(), 1000);
         assert_eq!(searcher.segment_readers().len(), 1);
     }
@@ -897,7 +897,7 @@ mod tests {
         }
         b.finish().unwrap();
         let idx = SearchIndex::open(dir.path()).unwrap();
-        let searcher = idx.reader.searcher();
+        let searcher = &idx.hot.searcher;
         assert_eq!(searcher.num_docs(), 1000);
         assert_eq!(searcher.segment_readers().len(), 1);
     }
