@@ -229,20 +229,21 @@ async function waitHttp(url, ms) {
  * inside Tauri. Returns `{ wd, stop, driverPid }`; `stop()` ends the session and the driver (the
  * app is among the driver's descendants).
  *
+ * - `app`: another build of the app than `$HUBLOT_APP` (to compare two).
  * - `args`: the app's arguments instead of `--data-dir $HUBLOT_E2E_DATA_DIR`.
  * - `env`: variables set for the driver, hence for WebKitWebDriver and the app it starts (which
  *   inherit them): a brand-new user's `HOME` and `XDG_CACHE_HOME`, for instance.
  * - `wait: false`: return as soon as the session is open (to time the start-up oneself).
  */
-export async function startApp({ args = ['--data-dir', DATA], env = {}, wait = true } = {}) {
+export async function startApp({ args = ['--data-dir', DATA], env = {}, wait = true, app = APP } = {}) {
   for (const [what, v] of [
-    ['HUBLOT_APP (the built hublot-app)', APP],
+    ['HUBLOT_APP (the built hublot-app)', app],
     ['HUBLOT_E2E_DATA_DIR (the imported corpus)', DATA],
     ['DISPLAY (run under xvfb-run)', process.env.DISPLAY],
   ]) {
     assert.ok(v, `${what} is not set: run tests/e2e/run.sh`);
   }
-  assert.ok(existsSync(APP), `${APP} is missing: cargo build --release -p hublot-desktop`);
+  assert.ok(existsSync(app), `${app} is missing: cargo build --release -p hublot-desktop`);
   assert.ok(existsSync(NATIVE), `${NATIVE} is missing: apt-get install -y webkit2gtk-driver`);
   const port = await freePort();
   const nativePort = await freePort();
@@ -277,7 +278,7 @@ export async function startApp({ args = ['--data-dir', DATA], env = {}, wait = t
   };
   try {
     await Promise.race([waitHttp(`http://127.0.0.1:${port}/status`, 20000), failed]);
-    await wd.start(APP, args);
+    await wd.start(app, args);
     if (wait) {
       await wd.waitFor('#q-big');
       assert.equal(await wd.exec('return location.protocol'), 'tauri:');
