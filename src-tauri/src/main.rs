@@ -13,23 +13,7 @@ mod links;
 
 use tauri::{Manager, WebviewWindowBuilder};
 
-/// WebKitGTK's accelerated compositing draws the page with OpenGL. Without a GPU (a virtual
-/// machine, Xvfb, Mesa's llvmpipe) that is software GL, and a first start compiles and caches
-/// Mesa's shaders before the first paint: measured under Xvfb, a brand-new user's start took
-/// about 300 ms longer with it (BENCHMARKS.md). Hublot's pages need none of what compositing
-/// brings (WebGL, 3D transforms, video); the cost is the header's backdrop blur, which WebKit
-/// then leaves out. Set before GTK and WebKit start, and only when the user has not chosen:
-/// `WEBKIT_DISABLE_COMPOSITING_MODE=0` keeps compositing.
-fn prefer_painting_without_compositing() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // No other thread runs yet: the core starts opening the data dir after this.
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
-}
-
 fn main() {
-    prefer_painting_without_compositing();
     let core = core::Core::start();
     tauri::Builder::default()
         // Saves the window's size and position on exit and restores them at the next start.
