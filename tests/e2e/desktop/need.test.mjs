@@ -5,105 +5,29 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { WebDriver } from './webdriver.mjs';
-import { shotPath } from '../harness.mjs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { startApp } from './webdriver.mjs';
 
-const APP = process.env.HUBLOT_APP;
-const DRIVER = process.env.TAURI_DRIVER || 'tauri-driver';
-const NATIVE = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
-const DATA = process.env.HUBLOT_E2E_DATA_DIR;
 const DEATH = 'variable/KI_ECD_R/BEN_DCD_DTE';
 const TITLE = `Fenêtre ${Date.now()}`;
 
-let driverProc;
+let app;
 let wd;
 let needId;
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
-
-async function waitHttp(url, ms) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > end) throw new Error(`${url} did not answer within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Polls a script until it returns something truthy. */
-async function until(script, what, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await wd.exec(script);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not true after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function shot(name) {
-  await new Promise((r) => setTimeout(r, 250)); // fonts and transitions settle
-  const png = await wd.screenshot();
-  assert.ok(png.length > 10000, `screenshot ${name} is ${png.length} bytes: an empty window?`);
-  writeFileSync(shotPath(name), png);
-}
-
 before(async () => {
-  for (const [what, v] of [
-    ['HUBLOT_APP (the built hublot-app)', APP],
-    ['HUBLOT_E2E_DATA_DIR (the imported corpus)', DATA],
-    ['DISPLAY (run under xvfb-run)', process.env.DISPLAY],
-  ]) {
-    assert.ok(v, `${what} is not set: run tests/e2e/run.sh`);
-  }
-  assert.ok(existsSync(APP), `${APP} is missing: cargo build --release -p hublot-desktop`);
-  assert.ok(existsSync(NATIVE), `${NATIVE} is missing: apt-get install -y webkit2gtk-driver`);
-  const port = await freePort();
-  const nativePort = await freePort();
-  driverProc = spawn(DRIVER, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', NATIVE], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: process.env,
-  });
-  driverProc.on('error', (e) => {
-    throw new Error(`${DRIVER} could not start (cargo install tauri-driver --locked): ${e.message}`);
-  });
-  await waitHttp(`http://127.0.0.1:${port}/status`, 20000);
-  wd = new WebDriver(`http://127.0.0.1:${port}`);
-  await wd.start(APP, ['--data-dir', DATA]);
-  await wd.waitFor('#q-big');
-  assert.equal(await wd.exec('return location.protocol'), 'tauri:');
+  app = await startApp();
+  wd = app.wd;
 });
 
 after(async () => {
-  await wd?.quit();
-  if (driverProc && driverProc.exitCode === null) {
-    driverProc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    if (driverProc.exitCode === null) driverProc.kill('SIGKILL');
-  }
+  await app?.stop();
 });
 
 test('the header opens the need statements; a new one opens in the editor', async () => {
   await wd.click(await wd.waitFor('[data-testid=nav-needs]'));
   await wd.waitFor('[data-testid=need-new-title]');
-  await shot('desktop-need-01-list');
+  await wd.shot('desktop-need-01-list');
   await wd.type(await wd.find('[data-testid=need-new-title]'), TITLE);
   await wd.click(await wd.find('[data-testid=need-new-create]'));
   await wd.waitFor('[data-testid=need-form]');
@@ -128,7 +52,7 @@ test('add the death date from the search: the keys come along', async () => {
   const keys = await wd.findAll(`${li} [data-testid=add-need-keys]`);
   assert.equal(keys.length, 1, `the keys that came along are shown: ${text}`);
   assert.match(await wd.text(keys[0]), /\+ \d+ clés? de chaînage/);
-  await shot('desktop-need-02-added');
+  await wd.shot('desktop-need-02-added');
   await wd.click(await wd.find(`${li} [data-testid=add-need-open]`));
 });
 
@@ -141,7 +65,7 @@ test('the editor shows the item and its keys, saves a justification, and the che
   await wd.waitFor('[data-testid=need-checks-summary]');
 
   await wd.type(await wd.find(`[data-item="${DEATH}"] textarea`), 'La date exacte du décès mesure le délai de survie.');
-  await until(
+  await wd.until(
     "return document.querySelector('[data-testid=need-save-state]')?.dataset.state === 'saved'",
     'the justification is saved',
   );
@@ -153,11 +77,11 @@ test('the editor shows the item and its keys, saves a justification, and the che
   assert.match(item.why, /délai de survie/);
   // The panel shows the report of need.check on the saved statement.
   const report = await wd.exec(`return window.__TAURI_INTERNALS__.invoke('call', { op: 'need.check', args: { id: ${needId} } })`);
-  await until(
+  await wd.until(
     `return document.querySelector('[data-testid=need-checks]')?.getAttribute('aria-busy') === 'false' && document.querySelectorAll('[data-testid=need-checks] li.finding').length === ${report.findings.length}`,
     `the panel shows the ${report.findings.length} findings of need.check`,
   );
-  await shot('desktop-need-03-editor');
+  await wd.shot('desktop-need-03-editor');
 });
 
 test('export JSON from the window: the shell saves it in the Downloads folder and says where', async () => {

@@ -6,96 +6,18 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { WebDriver } from './webdriver.mjs';
-import { shotPath } from '../harness.mjs';
+import { startApp } from './webdriver.mjs';
 
-const APP = process.env.HUBLOT_APP;
-const DRIVER = process.env.TAURI_DRIVER || 'tauri-driver';
-const NATIVE = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
-const DATA = process.env.HUBLOT_E2E_DATA_DIR;
-
-let driverProc;
+let app;
 let wd;
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
-
-async function waitHttp(url, ms) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > end) throw new Error(`${url} did not answer within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Polls a script until it returns something truthy. */
-async function until(script, what, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await wd.exec(script);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not true after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function shot(name) {
-  await new Promise((r) => setTimeout(r, 250)); // fonts and transitions settle
-  const png = await wd.screenshot();
-  assert.ok(png.length > 10000, `screenshot ${name} is ${png.length} bytes: an empty window?`);
-  writeFileSync(shotPath(name), png);
-}
-
 before(async () => {
-  for (const [what, v] of [
-    ['HUBLOT_APP (the built hublot-app)', APP],
-    ['HUBLOT_E2E_DATA_DIR (the imported corpus)', DATA],
-    ['DISPLAY (run under xvfb-run)', process.env.DISPLAY],
-  ]) {
-    assert.ok(v, `${what} is not set: run tests/e2e/run.sh`);
-  }
-  assert.ok(existsSync(APP), `${APP} is missing: cargo build --release -p hublot-desktop`);
-  assert.ok(existsSync(NATIVE), `${NATIVE} is missing: apt-get install -y webkit2gtk-driver`);
-  const port = await freePort();
-  const nativePort = await freePort();
-  driverProc = spawn(DRIVER, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', NATIVE], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: process.env,
-  });
-  driverProc.on('error', (e) => {
-    throw new Error(`${DRIVER} could not start (cargo install tauri-driver --locked): ${e.message}`);
-  });
-  await waitHttp(`http://127.0.0.1:${port}/status`, 20000);
-  wd = new WebDriver(`http://127.0.0.1:${port}`);
-  await wd.start(APP, ['--data-dir', DATA]);
-  await wd.waitFor('#q-big');
-  assert.equal(await wd.exec('return location.protocol'), 'tauri:');
+  app = await startApp();
+  wd = app.wd;
 });
 
 after(async () => {
-  await wd?.quit();
-  if (driverProc && driverProc.exitCode === null) {
-    driverProc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    if (driverProc.exitCode === null) driverProc.kill('SIGKILL');
-  }
+  await app?.stop();
 });
 
 const call = (op, args) =>
@@ -131,7 +53,7 @@ test('the console runs a query and shows the rows the core answers, masked by th
   if (masking?.cells?.length) assert.ok(masking.notes.length > 0, 'masked cells are explained');
   const notice = await wd.findAll('[data-testid=sql-masking]');
   assert.equal(notice.length > 0, (masking?.notes?.length ?? 0) > 0, 'the masking notes are shown iff the core gives some');
-  await shot('desktop-workbench-01-console');
+  await wd.shot('desktop-workbench-01-console');
 });
 
 test('a write is refused with a message, and the samples are unchanged', async () => {
@@ -142,7 +64,7 @@ test('a write is refused with a message, and the samples are unchanged', async (
   assert.match(await wd.text(err), /refus|refused/i);
   const after = await call('sql.run', { sql: 'SELECT count(*) AS rows FROM IR_BEN_R', mask: false });
   assert.deepEqual(after.output.rows, before.output.rows);
-  await shot('desktop-workbench-02-refused');
+  await wd.shot('desktop-workbench-02-refused');
 });
 
 test("a table's profile draws its charts (SVG from plotters) in the window", async () => {
@@ -153,5 +75,5 @@ test("a table's profile draws its charts (SVG from plotters) in the window", asy
   assert.equal(cards.length, profile.profile.columns.length, 'one card per column');
   const bars = await wd.exec("return document.querySelectorAll('[data-testid=chart] svg rect').length");
   assert.ok(bars > 0, 'the charts have bars');
-  await shot('desktop-workbench-03-profile');
+  await wd.shot('desktop-workbench-03-profile');
 });

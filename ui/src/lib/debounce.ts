@@ -3,8 +3,9 @@
 // made, the answer of an older one is dropped (and its request aborted), so a slow answer never
 // overwrites a newer one.
 
-/** The delay of every as-you-type box. At 5 ms it coalesces only keystrokes sent together (a
- * paste, a test typing without delay): typed like a person, each key is searched at once. */
+/** The delay of the as-you-type filters (a code list's, a variable's codes; the search box runs
+ * at every keystroke, `now`). At 5 ms it coalesces only keystrokes sent together (a paste, a test
+ * typing without delay): typed like a person, each key is searched at once. */
 export const TYPING_DEBOUNCE_MS = 5;
 
 export interface Latest<A> {

@@ -8,6 +8,8 @@ export interface Segment {
 
 /** Lowercase, accents removed, one char per char (so offsets map back to the original). */
 export function fold(s: string): string {
+  // Most text is ASCII: lowercase it in one go.
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
   let out = '';
   for (const ch of s) {
     const f = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
