@@ -4,6 +4,7 @@
 //! parsed once on this thread and fed to both, one list at a time, so memory stays flat however
 //! large the lists are.
 
+use crate::ingest::nomenclature_csv::CodeListSource;
 use crate::ingest::{Catalogue, MergeNote, SourceReport};
 use crate::search::IndexBuilder;
 use crate::store::catalogue_db::{CatalogueWriter, Stats};
@@ -84,12 +85,7 @@ pub fn fingerprint(paths: &[PathBuf]) -> Result<String> {
             let m = e
                 .metadata()
                 .map_err(|err| Error::io(e.path(), err.into()))?;
-            let mtime = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
+            let mtime = mtime_nanos(&m);
             h.update(format!(
                 "{}\t{}\t{}\n",
                 crate::ingest::snapshot_manifest::rel_path(&abs, e.path()),
@@ -101,8 +97,18 @@ pub fn fingerprint(paths: &[PathBuf]) -> Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
+/// A file's modification time in nanoseconds since the epoch (0 when the platform has none):
+/// the change detectors of imports, rebuilds and the producer's watcher compare it.
+pub(crate) fn mtime_nanos(m: &std::fs::Metadata) -> u128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
 /// Code lists up to this many rows are "small": their title is searchable in every row.
-pub(crate) const SMALL_LIST: usize = 300;
+const SMALL_LIST: usize = 300;
 
 /// A batch of parsed code-list rows on its way to SQLite.
 struct CodeBatch {
@@ -116,22 +122,7 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
     std::fs::create_dir_all(&index_dir).map_err(|e| Error::io(&index_dir, e))?;
     let index = IndexBuilder::create(&index_dir)?;
 
-    let base_titles: HashMap<&str, String> = cat
-        .bases
-        .iter()
-        .map(|b| (b.id.as_str(), b.title.all()))
-        .collect();
-    // Variable names are compared without case: `ben_dcd_dte` (cartography) is BEN_DCD_DTE.
-    let mut n_tables: HashMap<String, u64> = HashMap::new();
-    let mut list_refs: HashMap<&str, u64> = HashMap::new();
-    for t in &cat.tables {
-        for v in &t.variables {
-            *n_tables.entry(v.name.to_uppercase()).or_default() += 1;
-            if let Some(n) = &v.nomenclature {
-                *list_refs.entry(n.name.as_str()).or_default() += 1;
-            }
-        }
-    }
+    let derived = Derived::of(cat);
 
     let (tx, rx) = mpsc::sync_channel::<CodeBatch>(4);
     std::thread::scope(|s| -> Result<Stats> {
@@ -140,13 +131,7 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
             .spawn_scoped(s, move || -> Result<Stats> {
                 let db = CatalogueWriter::create(&dir.join("catalogue.sqlite"))?;
                 db.meta("created", &crate::clock::now_rfc3339())?;
-                db.bases(&cat.bases)?;
-                for t in &cat.tables {
-                    db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;
-                }
-                for d in &cat.docs {
-                    db.doc(d)?;
-                }
+                write_entities(&db, cat)?;
                 let mut written = vec![false; cat.code_lists.len()];
                 for batch in rx {
                     let c = &cat.code_lists[batch.list];
@@ -174,51 +159,11 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
 
         let mut miner = crate::search::acronyms::Miner::default();
         let mut produce = || -> Result<()> {
-            for b in &cat.bases {
-                index.add_base(b)?;
-            }
-            for t in &cat.tables {
-                index.add_table(
-                    t,
-                    base_titles
-                        .get(t.base.as_str())
-                        .map(String::as_str)
-                        .unwrap_or(""),
-                )?;
-                for v in &t.variables {
-                    index.add_variable(
-                        t,
-                        v,
-                        n_tables.get(&v.name.to_uppercase()).copied().unwrap_or(1),
-                    )?;
-                }
-            }
-            for d in &cat.docs {
-                index.add_doc(d)?;
-                miner.doc(&d.path, &d.title);
-            }
+            index_entities(&index, cat, &derived, &mut miner)?;
             for (i, c) in cat.code_lists.iter().enumerate() {
                 index.add_nomenclature(&c.name, &c.title, &c.columns)?;
-                let mut rows = Vec::new();
-                let mut vals = String::new();
-                c.for_each_code(|code, label, rec| {
-                    vals.clear();
-                    vals.push('[');
-                    for (k, v) in rec.iter().enumerate() {
-                        if k > 0 {
-                            vals.push(',');
-                        }
-                        json_string(&mut vals, v);
-                    }
-                    vals.push(']');
-                    rows.push((code.to_string(), label.to_string(), vals.clone()));
-                })?;
-                let context = (rows.len() <= SMALL_LIST).then_some(c.title.as_str());
-                let refs = list_refs.get(c.name.as_str()).copied().unwrap_or(0);
-                for (code, label, _) in &rows {
-                    index.add_code(&c.name, context, refs, code, label)?;
-                    miner.label(&c.name, code, label);
-                }
+                let rows = code_rows(c)?;
+                index_code_rows(&index, &mut miner, c, &rows, &derived)?;
                 if tx.send(CodeBatch { list: i, rows }).is_err() {
                     break; // the writer failed; its error is reported below
                 }
@@ -238,6 +183,118 @@ pub fn build(cat: &Catalogue, dir: &Path) -> Result<Stats> {
         timing("index committed", t0);
         Ok(stats)
     })
+}
+
+/// What the documents of a snapshot take from the whole catalogue, not from their own entity.
+pub(crate) struct Derived<'a> {
+    /// Base id → its titles, in the body of its tables' documents.
+    base_titles: HashMap<&'a str, String>,
+    /// How many tables have a variable of each (upper-cased) name.
+    n_tables: HashMap<String, u64>,
+    /// How many variables take their values from each code list (its rows' prior).
+    pub(crate) list_refs: HashMap<&'a str, u64>,
+}
+
+impl<'a> Derived<'a> {
+    pub(crate) fn of(cat: &'a Catalogue) -> Derived<'a> {
+        let base_titles = cat
+            .bases
+            .iter()
+            .map(|b| (b.id.as_str(), b.title.all()))
+            .collect();
+        // Variable names are compared without case: `ben_dcd_dte` (cartography) is BEN_DCD_DTE.
+        let mut n_tables: HashMap<String, u64> = HashMap::new();
+        let mut list_refs: HashMap<&str, u64> = HashMap::new();
+        for t in &cat.tables {
+            for v in &t.variables {
+                *n_tables.entry(v.name.to_uppercase()).or_default() += 1;
+                if let Some(n) = &v.nomenclature {
+                    *list_refs.entry(n.name.as_str()).or_default() += 1;
+                }
+            }
+        }
+        Derived {
+            base_titles,
+            n_tables,
+            list_refs,
+        }
+    }
+}
+
+/// Writes the bases, tables (with their variables and keys) and documentation pages of `cat`
+/// into the catalogue: everything but the code lists.
+pub(crate) fn write_entities(db: &CatalogueWriter, cat: &Catalogue) -> Result<()> {
+    db.bases(&cat.bases)?;
+    for t in &cat.tables {
+        db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;
+    }
+    for d in &cat.docs {
+        db.doc(d)?;
+    }
+    Ok(())
+}
+
+/// Indexes the bases, tables, variables and documentation pages of `cat` (every document but
+/// the code lists'), and gives the pages to the acronym miner.
+pub(crate) fn index_entities(
+    index: &IndexBuilder,
+    cat: &Catalogue,
+    derived: &Derived,
+    miner: &mut crate::search::acronyms::Miner,
+) -> Result<()> {
+    for b in &cat.bases {
+        index.add_base(b)?;
+    }
+    for t in &cat.tables {
+        let base_title = derived.base_titles.get(t.base.as_str());
+        index.add_table(t, base_title.map(String::as_str).unwrap_or(""))?;
+        for v in &t.variables {
+            let n = derived.n_tables.get(&v.name.to_uppercase());
+            index.add_variable(t, v, n.copied().unwrap_or(1))?;
+        }
+    }
+    for d in &cat.docs {
+        index.add_doc(d)?;
+        miner.doc(&d.path, &d.title);
+    }
+    Ok(())
+}
+
+/// The rows of a code list as the catalogue stores them: (code, label, JSON array of values).
+pub(crate) fn code_rows(c: &CodeListSource) -> Result<Vec<(String, String, String)>> {
+    let mut rows = Vec::new();
+    let mut vals = String::new();
+    c.for_each_code(|code, label, rec| {
+        vals.clear();
+        vals.push('[');
+        for (k, v) in rec.iter().enumerate() {
+            if k > 0 {
+                vals.push(',');
+            }
+            json_string(&mut vals, v);
+        }
+        vals.push(']');
+        rows.push((code.to_string(), label.to_string(), vals.clone()));
+    })?;
+    Ok(rows)
+}
+
+/// Indexes the rows of one code list (the list's title goes into the rows of small lists) and
+/// gives their labels to the acronym miner.
+pub(crate) fn index_code_rows(
+    index: &IndexBuilder,
+    miner: &mut crate::search::acronyms::Miner,
+    c: &CodeListSource,
+    rows: &[(String, String, String)],
+    derived: &Derived,
+) -> Result<()> {
+    let context = (rows.len() <= SMALL_LIST).then_some(c.title.as_str());
+    let refs = derived.list_refs.get(c.name.as_str()).copied().unwrap_or(0);
+    for (code, label, _) in rows {
+        index.add_code(&c.name, context, refs, code, label)?;
+        miner.label(&c.name, code, label);
+    }
+    Ok(())
 }
 
 /// Prints a phase's duration when `HUBLOT_TIMING` is set (for profiling imports).

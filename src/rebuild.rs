@@ -96,15 +96,7 @@ struct Manifest {
 fn builder() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
-        .map(|m| {
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
-            format!("{}:{t}", m.len())
-        })
+        .map(|m| format!("{}:{}", m.len(), crate::build::mtime_nanos(&m)))
         .unwrap_or_default();
     format!(
         "hublot {} snap {} cat {} idx {} rebuild {FORMAT} exe {exe}",
@@ -125,19 +117,6 @@ fn hash_file(h: &mut Sha256, p: &Path) -> Result<()> {
     std::io::copy(&mut f, h).map_err(|e| Error::io(p, e))?;
     h.update([0]);
     Ok(())
-}
-
-/// How many variables use each code list (the prior of its rows depends on it).
-fn list_refs(cat: &Catalogue) -> HashMap<&str, u64> {
-    let mut refs: HashMap<&str, u64> = HashMap::new();
-    for t in &cat.tables {
-        for v in &t.variables {
-            if let Some(n) = &v.nomenclature {
-                *refs.entry(n.name.as_str()).or_default() += 1;
-            }
-        }
-    }
-    refs
 }
 
 impl Manifest {
@@ -178,7 +157,7 @@ impl Manifest {
                 })?,
             );
         }
-        let refs = list_refs(cat);
+        let refs = crate::build::Derived::of(cat).list_refs;
         for c in &cat.code_lists {
             let v = one(&mut |h| {
                 hash_json(
@@ -412,27 +391,6 @@ fn copy_index(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The rows of a code list as the full build writes them: (code, label, JSON array of values).
-fn code_rows(
-    c: &crate::ingest::nomenclature_csv::CodeListSource,
-) -> Result<Vec<(String, String, String)>> {
-    let mut rows = Vec::new();
-    let mut vals = String::new();
-    c.for_each_code(|code, label, rec| {
-        vals.clear();
-        vals.push('[');
-        for (k, v) in rec.iter().enumerate() {
-            if k > 0 {
-                vals.push(',');
-            }
-            crate::build::json_string(&mut vals, v);
-        }
-        vals.push(']');
-        rows.push((code.to_string(), label.to_string(), vals.clone()));
-    })?;
-    Ok(rows)
-}
-
 fn incremental(cat: &Catalogue, staging: &Path, plan: &Plan) -> Result<Stats> {
     let t0 = std::time::Instant::now();
     let from = plan.dir;
@@ -460,10 +418,7 @@ fn incremental(cat: &Catalogue, staging: &Path, plan: &Plan) -> Result<Stats> {
     for name in &plan.removed {
         db.remove_list(name)?;
     }
-    db.bases(&cat.bases)?;
-    for t in &cat.tables {
-        db.table(t, cat.samples.get(&t.name).map(|s| s.source.as_str()))?;
-    }
+    crate::build::write_entities(&db, cat)?;
     let mut total_samples = 0;
     for t in &cat.tables {
         if let Some(n) = sample_rows.get(&t.name) {
@@ -471,44 +426,16 @@ fn incremental(cat: &Catalogue, staging: &Path, plan: &Plan) -> Result<Stats> {
             total_samples += n;
         }
     }
-    for d in &cat.docs {
-        db.doc(d)?;
-    }
 
     let index = IndexBuilder::open_for_update(&index_dir)?;
     index.delete_all_but_codes()?;
     for name in &plan.removed {
         index.delete_code_rows(name)?;
     }
-    // What the full build derives from the whole catalogue (src/build.rs).
-    let base_titles: HashMap<&str, String> = cat
-        .bases
-        .iter()
-        .map(|b| (b.id.as_str(), b.title.all()))
-        .collect();
-    let mut n_tables: HashMap<String, u64> = HashMap::new();
-    for t in &cat.tables {
-        for v in &t.variables {
-            *n_tables.entry(v.name.to_uppercase()).or_default() += 1;
-        }
-    }
-    let refs = list_refs(cat);
-    for b in &cat.bases {
-        index.add_base(b)?;
-    }
-    for t in &cat.tables {
-        let bt = base_titles.get(t.base.as_str()).map(String::as_str);
-        index.add_table(t, bt.unwrap_or(""))?;
-        for v in &t.variables {
-            let n = n_tables.get(&v.name.to_uppercase()).copied().unwrap_or(1);
-            index.add_variable(t, v, n)?;
-        }
-    }
+    // What derives from the whole catalogue is computed as the full build does.
+    let derived = crate::build::Derived::of(cat);
     let mut miner = crate::search::acronyms::Miner::default();
-    for d in &cat.docs {
-        index.add_doc(d)?;
-        miner.doc(&d.path, &d.title);
-    }
+    crate::build::index_entities(&index, cat, &derived, &mut miner)?;
     let rewrite: HashSet<usize> = plan.lists.iter().copied().collect();
     let mut kept_rows = 0u64;
     for (i, c) in cat.code_lists.iter().enumerate() {
@@ -520,13 +447,8 @@ fn incremental(cat: &Catalogue, staging: &Path, plan: &Plan) -> Result<Stats> {
             db.for_each_bracketed_label(&c.name, |code, label| miner.label(&c.name, code, label))?;
             continue;
         }
-        let rows = code_rows(c)?;
-        let context = (rows.len() <= crate::build::SMALL_LIST).then_some(c.title.as_str());
-        let r = refs.get(c.name.as_str()).copied().unwrap_or(0);
-        for (code, label, _) in &rows {
-            index.add_code(&c.name, context, r, code, label)?;
-            miner.label(&c.name, code, label);
-        }
+        let rows = crate::build::code_rows(c)?;
+        crate::build::index_code_rows(&index, &mut miner, c, &rows, &derived)?;
         db.nomenclature(c, rows.len() as u64)?;
         db.codes(&c.name, &rows)?;
     }

@@ -20,15 +20,7 @@ pub fn fingerprint(root: &Path) -> String {
         Ok(files) => {
             for p in files {
                 let (len, mtime) = std::fs::metadata(&p)
-                    .map(|m| {
-                        let t = m
-                            .modified()
-                            .ok()
-                            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                            .map(|d| d.as_nanos())
-                            .unwrap_or(0);
-                        (m.len(), t)
-                    })
+                    .map(|m| (m.len(), crate::build::mtime_nanos(&m)))
                     .unwrap_or((0, 0));
                 h.update(format!("{}\t{len}\t{mtime}\n", p.display()));
             }

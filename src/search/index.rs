@@ -870,18 +870,23 @@ impl IndexBuilder {
 mod tests {
     use super::*;
 
-    /// A corpus too large for one segment is indexed in several, merged into one at the end.
-    #[test]
-    fn outgrowing_the_budget_still_makes_one_complete_segment() {
+    /// Indexes 1,000 code rows with a builder that leaves its single segment past `switch_at`
+    /// bytes, and returns the searcher of the result.
+    fn index_1000_rows(switch_at: usize) -> tantivy::Searcher {
         let dir = tempfile::tempdir().unwrap();
-        let b = IndexBuilder::create_with(dir.path(), 0).unwrap();
+        let b = IndexBuilder::create_with(dir.path(), switch_at).unwrap();
         for i in 0..1000 {
             b.add_code("L", None, 1, &format!("C{i}"), &format!("libellé {i}"))
                 .unwrap();
         }
         b.finish().unwrap();
-        let idx = SearchIndex::open(dir.path()).unwrap();
-        let searcher = &idx.hot.searcher;
+        SearchIndex::open(dir.path()).unwrap().hot.searcher.clone()
+    }
+
+    /// A corpus too large for one segment is indexed in several, merged into one at the end.
+    #[test]
+    fn outgrowing_the_budget_still_makes_one_complete_segment() {
+        let searcher = index_1000_rows(0);
         assert_eq!(searcher.num_docs(), 1000);
         assert_eq!(searcher.segment_readers().len(), 1);
     }
@@ -889,15 +894,7 @@ mod tests {
     /// The usual case: one pass, one segment, every document.
     #[test]
     fn one_pass_makes_one_segment() {
-        let dir = tempfile::tempdir().unwrap();
-        let b = IndexBuilder::create(dir.path()).unwrap();
-        for i in 0..1000 {
-            b.add_code("L", None, 1, &format!("C{i}"), &format!("libellé {i}"))
-                .unwrap();
-        }
-        b.finish().unwrap();
-        let idx = SearchIndex::open(dir.path()).unwrap();
-        let searcher = &idx.hot.searcher;
+        let searcher = index_1000_rows(MEMORY_BUDGET);
         assert_eq!(searcher.num_docs(), 1000);
         assert_eq!(searcher.segment_readers().len(), 1);
     }

@@ -346,11 +346,14 @@ impl CatalogueWriter {
 
     /// Creates the indexes, commits, and returns the counts.
     pub fn finish(self, sample_rows: u64) -> Result<Stats> {
+        self.conn.execute_batch(INDEXES).map_err(sql(&self.path))?;
+        self.commit_and_close("COMMIT; ANALYZE;", sample_rows)
+    }
+
+    /// Runs `last` (which commits), counts, closes the connection and syncs the file.
+    fn commit_and_close(self, last: &str, sample_rows: u64) -> Result<Stats> {
         let p = &self.path;
-        self.conn.execute_batch(INDEXES).map_err(sql(p))?;
-        self.conn
-            .execute_batch("COMMIT; ANALYZE;")
-            .map_err(sql(p))?;
+        self.conn.execute_batch(last).map_err(sql(p))?;
         let mut s = stats(&self.conn, p)?;
         s.sample_rows = sample_rows;
         self.conn.close().map_err(|(_, e)| Error::sqlite(p, e))?;
@@ -883,17 +886,11 @@ impl CatalogueWriter {
 
     /// Sample rows by table, as recorded.
     pub(crate) fn sample_rows_by_table(&self) -> Result<std::collections::HashMap<String, u64>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT name, sample_rows FROM tables WHERE sample_rows > 0")
-            .map_err(sql(&self.path))?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
-            })
-            .and_then(|it| it.collect::<rusqlite::Result<_>>())
-            .map_err(sql(&self.path))?;
-        Ok(rows)
+        name_counts(
+            &self.conn,
+            &self.path,
+            "SELECT name, sample_rows FROM tables WHERE sample_rows > 0",
+        )
     }
 
     /// Calls `f(code, label)` for the rows of `list`, in list order, whose label has a bracket
@@ -923,36 +920,37 @@ impl CatalogueWriter {
     /// Commits an incremental rebuild, refreshes the planner's statistics of the tables
     /// rewritten, and returns the counts.
     pub(crate) fn finish_update(self, sample_rows: u64) -> Result<Stats> {
-        let p = &self.path;
-        self.conn
-            .execute_batch(
-                "COMMIT; ANALYZE bases; ANALYZE tables; ANALYZE variables; ANALYZE foreign_keys;
-                 ANALYZE docs; ANALYZE nomenclatures;",
-            )
-            .map_err(sql(p))?;
-        let mut s = stats(&self.conn, p)?;
-        s.sample_rows = sample_rows;
-        self.conn.close().map_err(|(_, e)| Error::sqlite(p, e))?;
-        std::fs::File::open(p)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(p, e))?;
-        Ok(s)
+        self.commit_and_close(
+            "COMMIT; ANALYZE bases; ANALYZE tables; ANALYZE variables; ANALYZE foreign_keys;
+             ANALYZE docs; ANALYZE nomenclatures;",
+            sample_rows,
+        )
     }
 }
 
 impl CatalogueDb {
     /// Rows of each code list, as recorded (for the incremental rebuild's plan).
     pub(crate) fn list_rows(&self) -> Result<std::collections::HashMap<String, u64>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT name, rows FROM nomenclatures")
-            .map_err(sql(&self.path))?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
-            })
-            .and_then(|it| it.collect::<rusqlite::Result<_>>())
-            .map_err(sql(&self.path))?;
-        Ok(rows)
+        name_counts(
+            &self.conn,
+            &self.path,
+            "SELECT name, rows FROM nomenclatures",
+        )
     }
+}
+
+/// The rows of a `SELECT name, count` as a map.
+fn name_counts(
+    conn: &Connection,
+    path: &Path,
+    query: &str,
+) -> Result<std::collections::HashMap<String, u64>> {
+    let mut st = conn.prepare(query).map_err(sql(path))?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })
+        .and_then(|it| it.collect::<rusqlite::Result<_>>())
+        .map_err(sql(path))?;
+    Ok(rows)
 }
