@@ -125,9 +125,51 @@ fn assert_same_hits(a: &Hublot, b: &Hublot, q: &str) {
     }
 }
 
+/// Imports `sources` into `h` with the full build.
+fn full_import(h: &Hublot, sources: &[PathBuf]) {
+    std::env::set_var("HUBLOT_REBUILD", "full");
+    let r = import(h, sources);
+    std::env::remove_var("HUBLOT_REBUILD");
+    assert_eq!(r.rebuilt.unwrap().path, "full");
+}
+
+/// The per-field counts and mined acronyms of the two active snapshots are the same.
+fn assert_same_index_files(a: &Hublot, b: &Hublot, what: &str) {
+    let (ia, ib) = (active_dir(a), active_dir(b));
+    for f in ["hublot-field-counts.json", "hublot-acronyms.json"] {
+        let (x, y) = (
+            std::fs::read_to_string(ia.join("index").join(f)).unwrap(),
+            std::fs::read_to_string(ib.join("index").join(f)).unwrap(),
+        );
+        assert!(x == y, "{what}: index/{f} differs from a full build's");
+    }
+}
+
+/// The snapshot's largest index segment (the code rows of the full build) has deleted
+/// documents: it was not merged to drop them.
+fn assert_large_segment_has_deletes(snapshot: &Path) {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(snapshot.join("index/meta.json")).unwrap()).unwrap();
+    let segments = meta["segments"].as_array().unwrap();
+    let largest = segments
+        .iter()
+        .max_by_key(|s| s["max_doc"].as_u64().unwrap())
+        .unwrap();
+    assert!(
+        !largest["deletes"].is_null(),
+        "the large segment was merged: {segments:?}"
+    );
+    assert!(
+        snapshot.join("index/hublot-deleted.bin").exists(),
+        "no statistics of the deleted documents"
+    );
+}
+
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     let s = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, f(s)).unwrap();
+    let new = f(s.clone());
+    assert!(new != s, "the edit of {} changed nothing", path.display());
+    std::fs::write(path, new).unwrap();
 }
 
 #[test]
@@ -151,9 +193,13 @@ fn incremental_rebuild_equals_full_and_fails_safely() {
 
     // Three one-file changes: a page, a code list (a new row that spells an acronym out) and a
     // table schema (a word in a description, and a new variable using that code list, which
-    // changes the list's references and the variable's table count).
+    // changes the list's references and the variable's table count); and a page's title, whose
+    // old words stay in the full build's segment as deleted documents' terms.
     edit(&docs.join("A_propos/README.md"), |s| {
         s + "\n\nLa zorglubine est une page modifiée.\n"
+    });
+    edit(&docs.join("Boite_aux_lettres/README.md"), |s| {
+        s.replacen("# Boite aux lettres", "# Casier postal", 1)
     });
     edit(&schema.join("nomenclatures/ORAVAL/IR_SEX_V.csv"), |s| {
         s + "7;Zorglub grand bidule (ZGB);0\n"
@@ -172,22 +218,24 @@ fn incremental_rebuild_equals_full_and_fails_safely() {
     let r = import(&a, &sources);
     let how = r.rebuilt.expect("rebuilt");
     assert_eq!(how.path, "incremental", "{how:?}");
-    assert_eq!(how.entities, 3, "a page, a code list and a table: {how:?}");
+    assert_eq!(
+        how.entities, 4,
+        "two pages, a code list and a table: {how:?}"
+    );
     assert!(how.code_rows < 100, "only the changed list's rows: {how:?}");
     // The snapshot it started from is intact (its segment files are shared by hard links).
     assert!(
         common::tree_digest(&first) == first_digest,
         "the previous snapshot's files changed"
     );
+    // The full build's segment was not merged: it keeps its deleted documents (the old
+    // non-code documents and rows of IR_SEX_V), which the statistics leave out.
+    assert_large_segment_has_deletes(&active_dir(&a));
 
     // A full build of the same sources in another data directory.
     let b_dir = work.path().join("b");
     let b = common::open_fr(&b_dir);
-    std::env::set_var("HUBLOT_REBUILD", "full");
-    let r = import(&b, &sources);
-    std::env::remove_var("HUBLOT_REBUILD");
-    assert_eq!(r.rebuilt.unwrap().path, "full");
-
+    full_import(&b, &sources);
     let (ia, ib) = (active_dir(&a), active_dir(&b));
     assert!(
         catalogue_rows(&ia) == catalogue_rows(&ib),
@@ -198,13 +246,7 @@ fn incremental_rebuild_equals_full_and_fails_safely() {
         b.snapshot().unwrap().stats,
         "stats"
     );
-    for f in ["hublot-field-counts.json", "hublot-acronyms.json"] {
-        let (x, y) = (
-            std::fs::read_to_string(ia.join("index").join(f)).unwrap(),
-            std::fs::read_to_string(ib.join("index").join(f)).unwrap(),
-        );
-        assert!(x == y, "index/{f} differs from a full build's");
-    }
+    assert_same_index_files(&a, &b, "first change");
     let acronyms = std::fs::read_to_string(ia.join("index/hublot-acronyms.json")).unwrap();
     assert!(
         acronyms.contains("Zorglub grand bidule"),
@@ -218,6 +260,7 @@ fn incremental_rebuild_equals_full_and_fails_safely() {
         "ARO_SEX_ZGB",
         "IR_SEX_V",
         "sexe",
+        "masculin",
         "nature d'assurance",
         "BEN_NIR_PSA",
         "cancer du poumon",
@@ -229,6 +272,9 @@ fn incremental_rebuild_equals_full_and_fails_safely() {
         "à propos",
         "date de naissance",
         "RSA",
+        "boite aux lettres",
+        "boite aux lett",
+        "casier postal",
     ] {
         assert!(!hits(&b, q).is_empty(), "no hit for {q}");
         assert_same_hits(&a, &b, q);
@@ -238,37 +284,89 @@ fn incremental_rebuild_equals_full_and_fails_safely() {
     assert!(found("ARO_SEX_ZGB", "variable/ER_ARO_F/ARO_SEX_ZGB"));
     assert!(found("zorglub", "code/IR_SEX_V/7"));
 
-    // A second page change: the incremental rebuild now starts from a split index (code rows
-    // apart), deletes a whole small segment and merges nothing; still the full build's hits.
-    edit(&docs.join("glossaire/RSA.md"), |s| {
-        s + "\nLa zorglubine encore.\n"
-    });
-    let r = import(&a, &sources);
-    assert_eq!(r.rebuilt.unwrap().path, "incremental");
-    std::env::set_var("HUBLOT_REBUILD", "full");
-    let r = import(&b, &sources);
-    std::env::remove_var("HUBLOT_REBUILD");
-    assert_eq!(r.rebuilt.unwrap().path, "full");
-    let (ia, ib) = (active_dir(&a), active_dir(&b));
-    for f in ["hublot-field-counts.json", "hublot-acronyms.json"] {
-        let (x, y) = (
-            std::fs::read_to_string(ia.join("index").join(f)).unwrap(),
-            std::fs::read_to_string(ib.join("index").join(f)).unwrap(),
-        );
+    // A chain of incremental rebuilds, each compared with a full build of the same sources:
+    // a page (the incremental rebuild now starts from a split index, code rows apart: it
+    // deletes a whole small segment), a small code list (its old rows deleted in the large
+    // segment, which is not merged), a large code list with a page, and a table.
+    let steps: [(&str, &[&str]); 4] = [
+        (
+            "a page",
+            &[
+                "zorglubine",
+                "RSA",
+                "résumé de sortie",
+                "infarctus du myocarde",
+                "sexe",
+            ],
+        ),
+        (
+            "a small code list",
+            &[
+                "dermatologie",
+                "vénérologie",
+                "zorglubienne",
+                "médecine générale",
+                "spécialité",
+                "zorglubine",
+            ],
+        ),
+        (
+            "a large code list and a page",
+            &[
+                "infarctus du myocarde",
+                "infarctus",
+                "myocarde",
+                "zorglubite",
+                "rate",
+                "cancer du poumon",
+                "tumeur maligne",
+                "zorglubine",
+                "boite aux lettres",
+            ],
+        ),
+        (
+            "a table",
+            &["quidditchienne", "nature d'assurance", "ER_ARO_F", "sexe"],
+        ),
+    ];
+    for (i, (what, queries)) in steps.iter().enumerate() {
+        match i {
+            0 => edit(&docs.join("glossaire/RSA.md"), |s| {
+                s + "\nLa zorglubine encore.\n"
+            }),
+            1 => edit(&schema.join("nomenclatures/ORAVAL/IR_SPE_V.csv"), |s| {
+                s.replacen(
+                    "DERMATOLOGIE ET VENEROLOGIE;",
+                    "DERMATOLOGIE ZORGLUBIENNE;",
+                    1,
+                )
+            }),
+            2 => {
+                edit(&schema.join("nomenclatures/ORAVAL/IR_CIM_V.csv"), |s| {
+                    s.replacen(";Infarctus de la rate;", ";Zorglubite de la rate;", 1)
+                });
+                edit(&docs.join("A_propos/README.md"), |s| {
+                    s.replace("La zorglubine est une page modifiée.", "Plus rien.")
+                });
+            }
+            _ => edit(&schema.join("schemas/DCIR/ER_ARO_F.json"), |s| {
+                s.replace("quidditchienne", "quidditchienne et zorglubienne")
+            }),
+        }
+        let r = import(&a, &sources);
+        let how = r.rebuilt.unwrap();
+        assert_eq!(how.path, "incremental", "{what}: {how:?}");
+        full_import(&b, &sources);
+        assert_same_index_files(&a, &b, what);
         assert!(
-            x == y,
-            "index/{f} differs from a full build's (second change)"
+            catalogue_rows(&active_dir(&a)) == catalogue_rows(&active_dir(&b)),
+            "{what}: the catalogue rows differ from a full build's"
         );
+        for q in queries.iter() {
+            assert_same_hits(&a, &b, q);
+        }
     }
-    for q in [
-        "zorglubine",
-        "RSA",
-        "résumé de sortie",
-        "infarctus du myocarde",
-        "sexe",
-    ] {
-        assert_same_hits(&a, &b, q);
-    }
+    assert_large_segment_has_deletes(&active_dir(&a));
 
     // A failure in the incremental path falls back to the full build, which says why.
     edit(&docs.join("A_propos/README.md"), |s| s + "\nEncore.\n");

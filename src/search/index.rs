@@ -71,6 +71,11 @@ pub(crate) struct Fields {
 }
 
 impl Fields {
+    /// The [`NORMALISED`] fields, the text fields BM25 scores.
+    fn normalised(&self) -> Vec<Field> {
+        NORMALISED.iter().map(|n| self.by_name(n)).collect()
+    }
+
     fn by_name(&self, name: &str) -> Field {
         match name {
             "title" => self.title,
@@ -552,25 +557,34 @@ impl Drop for IndexBuilder {
 
 /// BM25 statistics where each field's average length counts only the documents that have the
 /// field. tantivy divides by all documents, which, with 400,000 code rows that have no body,
-/// made every documentation page look absurdly long and sink below code labels.
+/// made every documentation page look absurdly long and sink below code labels. Deleted
+/// documents (an index updated in place, src/rebuild.rs) count nowhere: see [`super::deleted`].
 pub(crate) struct FieldStats<'a> {
     pub searcher: &'a tantivy::Searcher,
     pub scale: &'a std::collections::HashMap<Field, f64>,
+    pub dead: Option<&'a super::deleted::Dead>,
 }
 
 impl tantivy::query::Bm25StatisticsProvider for FieldStats<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        let n = self.searcher.total_num_tokens(field)?;
+        let n = match self.dead.and_then(|d| d.total_num_tokens(field)) {
+            Some(n) => n,
+            None => self.searcher.total_num_tokens(field)?,
+        };
         Ok(match self.scale.get(&field) {
             Some(s) => (n as f64 * s).round() as u64,
             None => n,
         })
     }
     fn total_num_docs(&self) -> tantivy::Result<u64> {
-        self.searcher.total_num_docs()
+        // Live documents (tantivy's own provider counts the deleted ones too).
+        Ok(self.searcher.num_docs())
     }
     fn doc_freq(&self, term: &tantivy::Term) -> tantivy::Result<u64> {
-        self.searcher.doc_freq(term)
+        match self.dead {
+            Some(d) => d.doc_freq(self.searcher, term),
+            None => self.searcher.doc_freq(term),
+        }
     }
 }
 
@@ -588,6 +602,8 @@ pub struct SearchIndex {
     pub(crate) synonyms: super::synonyms::Synonyms,
     /// Whether a query equal to a code's label puts that code first.
     pub(crate) label_first: bool,
+    /// What the deleted documents still count, when the index has some.
+    pub(crate) dead: Option<super::deleted::Dead>,
 }
 
 impl SearchIndex {
@@ -638,6 +654,8 @@ impl SearchIndex {
             super::synonyms::Synonyms::none()
         };
         let hot = super::query::Hot::new(&reader, &f).map_err(|e| Error::index(dir, e))?;
+        let dead = super::deleted::Dead::open(dir, &hot.searcher, &f.normalised())
+            .map_err(|e| Error::index(dir, e))?;
         Ok(SearchIndex {
             scale,
             hot,
@@ -647,7 +665,33 @@ impl SearchIndex {
             gate: super::gate::Gate::new(super::gate::default_limit()),
             synonyms,
             label_first: layer,
+            dead,
         })
+    }
+
+    /// The BM25 statistics of every search.
+    pub(crate) fn stats<'a>(&'a self, searcher: &'a tantivy::Searcher) -> FieldStats<'a> {
+        FieldStats {
+            searcher,
+            scale: &self.scale,
+            dead: self.dead.as_ref(),
+        }
+    }
+
+    /// Live documents that have `term` (0 on a read error).
+    pub(crate) fn doc_freq(&self, searcher: &tantivy::Searcher, term: &tantivy::Term) -> u64 {
+        use tantivy::query::Bm25StatisticsProvider;
+        self.stats(searcher).doc_freq(term).unwrap_or(0)
+    }
+
+    /// Whether a term of `field` that starts with `prefix` is in some live document.
+    pub(crate) fn has_live_prefix(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: Field,
+        prefix: &str,
+    ) -> bool {
+        super::deleted::has_prefix(self.dead.as_ref(), searcher, field, prefix)
     }
 }
 
@@ -801,11 +845,11 @@ impl IndexBuilder {
         Ok((a == b).then_some(a))
     }
 
-    /// Writes the per-field counts (those of the documents added plus `kept`), commits, and
-    /// merges the segments that have deleted documents, which drops them: document frequencies,
-    /// counts and token totals are then those of a full build (BM25 reads them summed over the
-    /// segments), and the index keeps the code rows apart from the rest, so that the next
-    /// change of a page or a table deletes a whole small segment and merges nothing.
+    /// Writes the per-field counts (those of the documents added plus `kept`), commits, merges
+    /// what is cheap or overdue ([`merge_after_update`]), and writes what the deleted documents
+    /// left in the other segments still count ([`super::deleted`]): BM25 then reads the
+    /// statistics of a full build without the 415,000-row code segment being merged for a few
+    /// changed rows.
     pub(crate) fn finish_update(mut self, kept: [u64; 7]) -> Result<()> {
         let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
             .iter()
@@ -832,38 +876,64 @@ impl IndexBuilder {
             .ok_or_else(|| Error::index(&path, "this index is not open for update"))?;
         writer.commit().map_err(err)?;
         crate::build::timing("update committed", t0);
-        // Each segment that has deleted documents is merged alone, which drops them (a segment
-        // whose documents were all deleted goes): the one built in full
-        // the first time (its non-code documents go; its code rows stay, as a segment the next
-        // page or table changes do not touch) and the code segment when a list changed.
-        let index = writer.index().clone();
-        for m in index.searchable_segment_metas().map_err(err)? {
-            if m.has_deletes() {
-                writer.merge(&[m.id()]).wait().map_err(err)?;
-            }
-        }
-        // A few small code-only segments may pile up (rows of lists changed earlier): past three
-        // segments, every one but the largest is merged into one.
-        let mut metas = index.searchable_segment_metas().map_err(err)?;
-        if metas.len() > 3 {
-            metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
-            let ids: Vec<_> = metas[1..].iter().map(|m| m.id()).collect();
-            writer.merge(&ids).wait().map_err(err)?;
-        }
+        merge_after_update(&mut writer).map_err(err)?;
         writer.wait_merging_threads().map_err(err)?;
         crate::build::timing("update merged", t0);
         // The documents now in the index must be those counted.
         let index = Index::open_in_dir(&self.path).map_err(|e| Error::index(&self.path, e))?;
         let reader = index.reader().map_err(|e| Error::index(&self.path, e))?;
-        let n = reader.searcher().num_docs();
+        let searcher = reader.searcher();
+        let n = searcher.num_docs();
         if n != counts["all"] {
             return Err(Error::index(
                 &self.path,
                 format!("{n} documents after the update, {} counted", counts["all"]),
             ));
         }
+        super::deleted::write(&self.path, &searcher, &self.f.normalised())?;
+        crate::build::timing("deleted documents' statistics written", t0);
         Ok(())
     }
+}
+
+/// A segment with deleted documents is merged alone (which drops them) when it holds at most
+/// this share of the index's documents: the cost of a merge grows with the segment.
+const CHEAP_MERGE_SHARE: f64 = 0.125;
+
+/// ... or when more than this share of its documents are deleted (as Lucene's
+/// `deletesPctAllowed`, 20 %): they cost searches time and the disk space.
+const MAX_DELETED_SHARE: f64 = 0.2;
+
+/// Merges after an update's commit: each segment with deleted documents that is small or
+/// mostly deleted, alone (a segment whose documents were all deleted is already gone: the
+/// non-code documents rewritten at every update), then, past three segments, every one but the
+/// largest into one (small code-only segments of lists changed earlier). The large segment of
+/// the code rows keeps its few deleted rows: [`super::deleted`] takes them out of the
+/// statistics. `HUBLOT_REBUILD_MERGE=deletes` merges every segment with deletions instead, as
+/// before issue #12's last step (benches/sync.rs compares the two).
+fn merge_after_update(writer: &mut IndexWriter) -> tantivy::Result<()> {
+    let every = std::env::var("HUBLOT_REBUILD_MERGE").as_deref() == Ok("deletes");
+    let index = writer.index().clone();
+    let metas = index.searchable_segment_metas()?;
+    let total: u64 = metas.iter().map(|m| u64::from(m.max_doc())).sum();
+    for m in &metas {
+        if !m.has_deletes() {
+            continue;
+        }
+        let size = f64::from(m.max_doc());
+        let cheap = size <= CHEAP_MERGE_SHARE * total as f64;
+        let overdue = f64::from(m.num_deleted_docs()) > MAX_DELETED_SHARE * size;
+        if every || cheap || overdue {
+            writer.merge(&[m.id()]).wait()?;
+        }
+    }
+    let mut metas = index.searchable_segment_metas()?;
+    if metas.len() > 3 {
+        metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
+        let ids: Vec<_> = metas[1..].iter().map(|m| m.id()).collect();
+        writer.merge(&ids).wait()?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@
 pub(crate) mod acronyms;
 mod analyzer;
 mod cache;
+mod deleted;
 mod gate;
 pub mod glossary;
 mod index;

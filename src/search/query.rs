@@ -448,15 +448,7 @@ fn pmsi_year_placeholder(w: &str) -> Option<String> {
 impl SearchIndex {
     /// Whether some term of `field` starts with `prefix`.
     fn has_prefix(&self, searcher: &tantivy::Searcher, field: Field, prefix: &str) -> bool {
-        searcher.segment_readers().iter().any(|seg| {
-            let Ok(inv) = seg.inverted_index(field) else {
-                return false;
-            };
-            let Ok(mut stream) = inv.terms().range().ge(prefix.as_bytes()).into_stream() else {
-                return false;
-            };
-            stream.advance() && stream.key().starts_with(prefix.as_bytes())
-        })
+        self.has_live_prefix(searcher, field, prefix)
     }
 
     fn analyze(&self, analyzer: &str, text: &str) -> Vec<(usize, String)> {
@@ -617,12 +609,9 @@ impl SearchIndex {
             if terms_out.contains(s) {
                 continue;
             }
-            let known = [f.title, f.label, f.body].iter().any(|&fl| {
-                searcher
-                    .doc_freq(&Term::from_field_text(fl, s))
-                    .unwrap_or(0)
-                    > 0
-            });
+            let known = [f.title, f.label, f.body]
+                .iter()
+                .any(|&fl| self.doc_freq(searcher, &Term::from_field_text(fl, s)) > 0);
             let mut alts: Vec<(Occur, Box<dyn Query>)> = vec![
                 (
                     Occur::Should,
@@ -677,10 +666,7 @@ impl SearchIndex {
         // Search as you type: the last word, if unfinished (not a word of any title), also
         // counts as a prefix.
         if let Some((_, last)) = raw_words.last() {
-            let complete = searcher
-                .doc_freq(&Term::from_field_text(f.title_words, last))
-                .unwrap_or(0)
-                > 0;
+            let complete = self.doc_freq(searcher, &Term::from_field_text(f.title_words, last)) > 0;
             if !req.q.ends_with(' ') && !complete && last.chars().count() >= 3 {
                 let pq = FuzzyTermQuery::new_prefix(
                     Term::from_field_text(f.title_words, last),
@@ -872,10 +858,7 @@ impl SearchIndex {
         let query = BooleanQuery::new(filters);
         let group = !req.no_group;
         let fetch = if group { limit * 4 + 20 } else { limit };
-        let stats = super::index::FieldStats {
-            searcher,
-            scale: &self.scale,
-        };
+        let stats = self.stats(searcher);
         let (docs, kind_counts) = searcher
             .search_with_statistics_provider(
                 &query,
