@@ -490,7 +490,7 @@ fn run(cfg: &Config) -> BoxResult<()> {
     )?;
     writeln!(
         md,
-        "Each change is synced twice per run: first rebuilt with `HUBLOT_REBUILD=full` (the whole snapshot rebuilt from the sources, as before issue #12), then, after all the full ones, incrementally from the active snapshot (the default). The first incremental rebuild after a full one also merges the full build's single segment alone to drop its non-code documents (the code rows then stay apart), so it is measured on its own line; the lines after it are successive syncs. Every sync fetches one changed file.\n"
+        "Each change is synced twice per run: first rebuilt with `HUBLOT_REBUILD=full` (the whole snapshot rebuilt from the sources, as before issue #12), then, after all the full ones, incrementally from the active snapshot (the default). The first incremental rebuild after a full one deletes the non-code documents from the full build's single segment (read once for the statistics, not merged: `src/search/deleted.rs`; the rewritten ones then stay apart), so it is measured on its own line; the lines after it are successive syncs. Every sync fetches one changed file.\n"
     )?;
     writeln!(
         md,

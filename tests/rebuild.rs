@@ -108,11 +108,12 @@ fn hits(h: &Hublot, q: &str) -> Vec<(f32, Vec<String>)> {
     groups
 }
 
-/// Same hits in the same order, with scores equal within a relative 1e-5. Document frequencies
-/// and counts are exact after the incremental rebuild's merge; the one approximation left is
-/// tantivy's: merging a segment that has deleted documents recomputes each field's token total
-/// from the field norms, which are exact up to 40 tokens per field and rounded above, so the
-/// average field lengths of BM25 may move by a few millionths (measured: 1.4e-6 of a score).
+/// Same hits in the same order, with scores equal within a relative 1e-5. The incremental
+/// rebuild leaves deleted documents in the large segment and subtracts what they count from the
+/// statistics (exact); the approximation left is tantivy's, in the small segments it merges:
+/// merging a segment that has deleted documents recomputes each field's token total from the
+/// field norms, which are exact up to 40 tokens per field and rounded above, so the average field
+/// lengths of BM25 may move by a few millionths (measured: 1.4e-6 of a score).
 fn assert_same_hits(a: &Hublot, b: &Hublot, q: &str) {
     let (x, y) = (hits(a, q), hits(b, q));
     assert_eq!(x.len(), y.len(), "{q:?}: {x:?} vs {y:?}");
