@@ -147,7 +147,11 @@ impl SegmentDead {
             out.push(self.whole.contains(f) as u8);
             out.extend_from_slice(&self.tokens[f].to_le_bytes());
             let terms = self.terms.get(f);
-            let mut terms: Vec<(&Box<[u8]>, &u32)> = terms.into_iter().flatten().collect();
+            let mut terms: Vec<(&[u8], u32)> = terms
+                .into_iter()
+                .flatten()
+                .map(|(t, n)| (&**t, *n))
+                .collect();
             terms.sort();
             out.extend_from_slice(&(terms.len() as u32).to_le_bytes());
             for (t, n) in terms {
