@@ -147,7 +147,12 @@ impl CodeRows {
     }
 
     /// Appends a row (`vals` is its values' JSON array).
-    fn push(&mut self, code: &str, label: &str, vals: impl IntoIterator<Item = impl AsRef<str>>) {
+    pub(crate) fn push(
+        &mut self,
+        code: &str,
+        label: &str,
+        vals: impl IntoIterator<Item = impl AsRef<str>>,
+    ) {
         self.text.push_str(code);
         let c = self.text.len();
         self.text.push_str(label);

@@ -275,6 +275,7 @@ fn run_indexer(
 ) -> Result<()> {
     let err = |e: tantivy::TantivyError| Error::index(dir, e);
     let mut sink = Sink::Single(Box::new(writer));
+    let t0 = std::time::Instant::now();
     for batch in rx {
         match batch {
             Batch::Docs(docs) => {
@@ -303,6 +304,10 @@ fn run_indexer(
             }
         }
     }
+    crate::build::timing(
+        "indexing thread: documents indexed (since its first one)",
+        t0,
+    );
     match sink {
         Sink::Single(w) => {
             (*w).finalize().map_err(err)?;
@@ -318,6 +323,7 @@ fn run_indexer(
             w.wait_merging_threads().map_err(err)?;
         }
     }
+    crate::build::timing("indexing thread: segment written", t0);
     crate::build::thread_cpu("indexing thread");
     Ok(())
 }
@@ -384,12 +390,18 @@ fn code_doc(
 /// not the query.
 pub(crate) fn label_words(label: &str) -> u64 {
     let (mut n, mut in_word) = (0, false);
+    let mut step = |alnum: bool| {
+        n += (alnum && !in_word) as u64;
+        in_word = alnum;
+    };
     for c in label.chars() {
+        if c.is_ascii() {
+            step(c.is_ascii_alphanumeric());
+            continue;
+        }
         // Unaccenting maps letters to letters: lowercasing alone decides what is a word.
         for l in c.to_lowercase() {
-            let alnum = l.is_alphanumeric();
-            n += (alnum && !in_word) as u64;
-            in_word = alnum;
+            step(l.is_alphanumeric());
         }
     }
     n
@@ -1043,5 +1055,61 @@ mod tests {
         let searcher = index_1000_rows(MEMORY_BUDGET);
         assert_eq!(searcher.num_docs(), 1000);
         assert_eq!(searcher.segment_readers().len(), 1);
+    }
+
+    /// A whole code list handed to the indexing thread gives the documents and field counts
+    /// that adding its rows one by one gives, whether the list fits in one segment or not.
+    #[test]
+    fn code_lists_sent_whole_are_indexed_and_counted_as_rows() {
+        let mut rows = crate::build::CodeRows::default();
+        for i in 0..1000 {
+            rows.push(&format!("C{i}"), &format!("libellé {i}"), [""]);
+        }
+        let rows = std::sync::Arc::new(rows);
+        let counts = |dir: &Path| -> std::collections::BTreeMap<String, u64> {
+            serde_json::from_slice(&std::fs::read(dir.join(FIELD_COUNTS)).unwrap()).unwrap()
+        };
+        let one_by_one = tempfile::tempdir().unwrap();
+        let b = IndexBuilder::create(one_by_one.path()).unwrap();
+        for (code, label, _) in rows.iter() {
+            b.add_code("L", Some("Titre"), 2, code, label).unwrap();
+        }
+        b.finish().unwrap();
+        for switch_at in [0, MEMORY_BUDGET] {
+            let dir = tempfile::tempdir().unwrap();
+            let b = IndexBuilder::create_with(dir.path(), switch_at).unwrap();
+            b.add_codes("L", Some("Titre"), 2, &rows).unwrap();
+            b.finish().unwrap();
+            let s = SearchIndex::open(dir.path()).unwrap().hot.searcher.clone();
+            assert_eq!(s.num_docs(), 1000);
+            assert_eq!(s.segment_readers().len(), 1);
+            assert_eq!(counts(dir.path()), counts(one_by_one.path()));
+        }
+        assert_eq!(counts(one_by_one.path())["label"], 1000);
+        assert_eq!(counts(one_by_one.path())["title_words"], 0);
+    }
+
+    /// A label's word count is the number of words `normalise_label` (query.rs) makes of it:
+    /// runs of letters and digits, once lowercased and unaccented.
+    #[test]
+    fn label_words_counts_the_words_a_search_compares() {
+        let normalised = |s: &str| {
+            crate::search::fold_accents(s)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .count() as u64
+        };
+        for label in [
+            "",
+            "Tumeur maligne du sein",
+            "Appendicectomie, par laparotomie",
+            "Hypertension essentielle (primitive)",
+            "  Œdème aigu -- du poumon  ",
+            "Électrocardiographie sur au moins 12 dérivations",
+            "Grippe, virus non identifié",
+            "x²+½ ÉTÉ où l'on va",
+        ] {
+            assert_eq!(label_words(label), normalised(label), "{label:?}");
+        }
     }
 }
