@@ -54,15 +54,7 @@ pub fn build_preview(
         db.doc(d)?;
     }
     for c in &cat.code_lists {
-        let mut rows = Vec::new();
-        c.for_each_code(|code, label, rec| {
-            let vals: Vec<&str> = rec.iter().collect();
-            rows.push((
-                code.to_string(),
-                label.to_string(),
-                serde_json::to_string(&vals).expect("strings serialise"),
-            ));
-        })?;
+        let rows = crate::build::code_rows(c)?;
         db.nomenclature(c, rows.len() as u64)?;
         db.codes(&c.name, &rows)?;
     }

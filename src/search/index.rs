@@ -3,7 +3,6 @@
 use crate::model::{Base, DocPage, Table, Variable};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
-use tantivy::indexer::UserOperation;
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
     STRING,
@@ -16,7 +15,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 /// Version of the index layout (schema + analyzers). Bump it when either changes: an index of
 /// another version is rebuilt, never misread.
-pub const INDEX_FORMAT_VERSION: u32 = 1;
+pub const INDEX_FORMAT_VERSION: u32 = 2;
 
 /// Light French (and a few English) stop words: articles, prepositions, pronouns. Kept short
 /// on purpose: the catalogue's words are terse and many short words are meaningful codes.
@@ -68,6 +67,8 @@ pub(crate) struct Fields {
     pub path: Field,
     pub prior: Field,
     pub n_tables: Field,
+    /// Words of a code's label ([`label_words`]).
+    pub label_words: Field,
 }
 
 impl Fields {
@@ -108,7 +109,8 @@ fn build_schema() -> (Schema, Fields) {
             text("fr", IndexRecordOption::WithFreqsAndPositions),
         ),
         // Code-list rows are 97% of the documents: their labels get a field without positions,
-        // which halves their indexing cost; phrases are matched on titles and bodies only.
+        // which halves their indexing cost; phrases are matched on titles and bodies only. The
+        // labels are in no other text field (`title_words` holds the other documents' titles).
         label: s.add_text_field("label", text("fr", IndexRecordOption::WithFreqs)),
         title_words: s.add_text_field("title_words", text("words", IndexRecordOption::WithFreqs)),
         body: s.add_text_field("body", text("fr", IndexRecordOption::WithFreqsAndPositions)),
@@ -123,6 +125,7 @@ fn build_schema() -> (Schema, Fields) {
         path: s.add_text_field("path", STORED),
         prior: s.add_f64_field("prior", NumericOptions::default() | FAST),
         n_tables: s.add_u64_field("n_tables", STORED),
+        label_words: s.add_u64_field("label_words", FAST),
     };
     (s.build(), fields)
 }
@@ -175,17 +178,52 @@ const NORMALISED: [&str; 6] = [
 pub struct IndexBuilder {
     f: Fields,
     path: PathBuf,
-    /// Documents having each of the [`NORMALISED`] fields, and in all.
-    counts: [std::sync::atomic::AtomicU64; 7],
+    /// Documents having each of the [`NORMALISED`] fields, and in all (the indexing thread
+    /// counts the code rows it builds).
+    counts: std::sync::Arc<Counts>,
     /// Documents waiting to be sent as one batch.
     pending: std::sync::Mutex<Vec<TantivyDocument>>,
     /// To the indexing thread (`None` once finished).
-    tx: Option<std::sync::mpsc::SyncSender<Vec<TantivyDocument>>>,
+    tx: Option<std::sync::mpsc::SyncSender<Batch>>,
     /// The indexing thread, which returns how it ended.
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<Result<()>>>>,
     /// Set when a copied index is updated in place (incremental rebuild, src/rebuild.rs):
     /// documents go straight to this writer, with no indexing thread.
     updater: Option<IndexWriter>,
+}
+
+/// Documents having each of the [`NORMALISED`] fields, and in all.
+type Counts = [std::sync::atomic::AtomicU64; 7];
+
+/// Counts `d` in `counts`.
+fn count(counts: &Counts, f: &Fields, d: &TantivyDocument) {
+    use std::sync::atomic::Ordering::Relaxed;
+    for (i, name) in NORMALISED.iter().enumerate() {
+        if d.get_first(f.by_name(name)).is_some() {
+            counts[i].fetch_add(1, Relaxed);
+        }
+    }
+    counts[6].fetch_add(1, Relaxed);
+}
+
+/// What the indexing thread is sent.
+enum Batch {
+    /// Documents built by the caller.
+    Docs(Vec<TantivyDocument>),
+    /// The rows of a code list, whose documents the indexing thread builds itself: they are
+    /// then allocated and freed on the same thread (hundreds of thousands of documents built on
+    /// one thread and freed on another made glibc's allocator lock, and the two threads wait on
+    /// each other), and the rows are shared with the catalogue writer rather than copied.
+    Codes(CodeList),
+}
+
+/// The rows of one code list, and what every row's document takes from the list.
+struct CodeList {
+    nomenclature: String,
+    /// The list's title, added to the labels of short lists.
+    context: Option<String>,
+    prior: f64,
+    rows: std::sync::Arc<crate::build::CodeRows>,
 }
 
 /// Documents sent to the indexing thread at once.
@@ -206,41 +244,75 @@ enum Sink {
     Multi(Box<IndexWriter>),
 }
 
-/// The indexing thread: adds every batch, then commits (and merges, if there are several
-/// segments).
+impl Sink {
+    /// Adds `d`.
+    fn add(&mut self, d: TantivyDocument) -> tantivy::Result<()> {
+        match self {
+            Sink::Single(w) => w.add_document(d),
+            Sink::Multi(w) => w.add_document(d).map(|_| ()),
+        }
+    }
+
+    /// Goes on in an ordinary writer once the single segment holds more than `switch_at` bytes.
+    fn check_size(self, switch_at: usize) -> tantivy::Result<Sink> {
+        match self {
+            Sink::Single(w) if w.mem_usage() > switch_at => {
+                // Finalise this segment and go on in an ordinary writer beside it.
+                let index = (*w).finalize()?;
+                let m = index.writer_with_num_threads(1, MEMORY_BUDGET)?;
+                m.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+                Ok(Sink::Multi(Box::new(m)))
+            }
+            s => Ok(s),
+        }
+    }
+}
+
+/// The indexing thread: adds every batch (building the documents of code rows), then commits
+/// (and merges, if there are several segments).
 fn run_indexer(
     writer: tantivy::SingleSegmentIndexWriter,
+    f: Fields,
+    counts: std::sync::Arc<Counts>,
     dir: &Path,
-    rx: std::sync::mpsc::Receiver<Vec<TantivyDocument>>,
+    rx: std::sync::mpsc::Receiver<Batch>,
     switch_at: usize,
 ) -> Result<()> {
     let err = |e: tantivy::TantivyError| Error::index(dir, e);
     let mut sink = Sink::Single(Box::new(writer));
+    let t0 = std::time::Instant::now();
     for batch in rx {
-        sink = match sink {
-            Sink::Single(mut w) => {
-                for d in batch {
-                    w.add_document(d).map_err(err)?;
+        match batch {
+            Batch::Docs(docs) => {
+                for d in docs {
+                    sink.add(d).map_err(err)?;
                 }
-                if w.mem_usage() > switch_at {
-                    // Finalise this segment and go on in an ordinary writer beside it.
-                    let index = (*w).finalize().map_err(err)?;
-                    let m = index
-                        .writer_with_num_threads(1, MEMORY_BUDGET)
-                        .map_err(err)?;
-                    m.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-                    Sink::Multi(Box::new(m))
-                } else {
-                    Sink::Single(w)
+                sink = sink.check_size(switch_at).map_err(err)?;
+            }
+            Batch::Codes(list) => {
+                for (i, (code, label, _)) in list.rows.iter().enumerate() {
+                    let d = code_doc(
+                        &f,
+                        &list.nomenclature,
+                        list.context.as_deref(),
+                        list.prior,
+                        code,
+                        label,
+                    );
+                    count(&counts, &f, &d);
+                    sink.add(d).map_err(err)?;
+                    if i % BATCH == BATCH - 1 {
+                        sink = sink.check_size(switch_at).map_err(err)?;
+                    }
                 }
+                sink = sink.check_size(switch_at).map_err(err)?;
             }
-            Sink::Multi(w) => {
-                w.run(batch.into_iter().map(UserOperation::Add))
-                    .map_err(err)?;
-                Sink::Multi(w)
-            }
-        };
+        }
     }
+    crate::build::timing(
+        "indexing thread: documents indexed (since its first one)",
+        t0,
+    );
     match sink {
         Sink::Single(w) => {
             (*w).finalize().map_err(err)?;
@@ -256,7 +328,88 @@ fn run_indexer(
             w.wait_merging_threads().map_err(err)?;
         }
     }
+    crate::build::timing("indexing thread: segment written", t0);
+    crate::build::thread_cpu("indexing thread");
     Ok(())
+}
+
+/// A document with what every kind has.
+fn base_doc(f: &Fields, kind: &str, id: &str, title: &str, prior: f64) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.kind, kind);
+    d.add_u64(
+        f.kind_n,
+        KINDS.iter().position(|k| *k == kind).unwrap_or(0) as u64,
+    );
+    d.add_text(f.id, id);
+    d.add_text(f.shown, title);
+    // A code's label is indexed once, stemmed (`label`): the 420,000 code rows are most of the
+    // tokens of the index, and a second, unstemmed copy of every label cost a fifth of the
+    // import. Searches match the words of code labels through their stems (see query.rs).
+    if kind == "code" {
+        d.add_text(f.label, title);
+    } else {
+        d.add_text(f.title, title);
+        d.add_text(f.title_words, title);
+    }
+    d.add_f64(f.prior, prior);
+    d
+}
+
+/// The prior of the rows of a code list that `refs` variables use: rows of the lists the
+/// schema really uses (CIM-10, specialties…) outrank those of side lists.
+fn code_prior(refs: u64) -> f64 {
+    (0.9 + 0.08 * (1.0 + refs as f64).ln()).min(1.2)
+}
+
+/// The document of a code-list row (see [`IndexBuilder::add_code`]).
+fn code_doc(
+    f: &Fields,
+    nomenclature: &str,
+    nomenclature_title: Option<&str>,
+    prior: f64,
+    code: &str,
+    label: &str,
+) -> TantivyDocument {
+    let title = if label.is_empty() { code } else { label };
+    let mut d = base_doc(
+        f,
+        "code",
+        &format!("code/{nomenclature}/{code}"),
+        title,
+        prior,
+    );
+    d.add_text(f.ident, code);
+    if let Some(t) = nomenclature_title {
+        d.add_text(f.label, t);
+    }
+    d.add_text(f.nomenclature, nomenclature);
+    d.add_text(f.code, code);
+    d.add_u64(f.label_words, label_words(title));
+    d
+}
+
+/// How many words `label` has as the query side counts them (runs of letters and digits once
+/// lowercased and unaccented, as `normalise_label` in query.rs splits): two labels equal once
+/// normalised have the same count, so a search can tell from it alone that a code's label is
+/// not the query.
+pub(crate) fn label_words(label: &str) -> u64 {
+    let (mut n, mut in_word) = (0, false);
+    let mut step = |alnum: bool| {
+        n += (alnum && !in_word) as u64;
+        in_word = alnum;
+    };
+    for c in label.chars() {
+        if c.is_ascii() {
+            step(c.is_ascii_alphanumeric());
+            continue;
+        }
+        // Unaccenting maps letters to letters: lowercasing alone decides what is a word.
+        for l in c.to_lowercase() {
+            step(l.is_alphanumeric());
+        }
+    }
+    n
 }
 
 impl IndexBuilder {
@@ -279,14 +432,16 @@ impl IndexBuilder {
             .map_err(|e| Error::index(dir, e))?;
         let (tx, rx) = std::sync::mpsc::sync_channel(IN_FLIGHT);
         let path = dir.to_path_buf();
+        let counts: std::sync::Arc<Counts> = Default::default();
+        let (f2, counts2) = (f.clone(), counts.clone());
         let thread = std::thread::Builder::new()
             .name("hublot-indexer".into())
-            .spawn(move || run_indexer(writer, &path, rx, switch_at))
+            .spawn(move || run_indexer(writer, f2, counts2, &path, rx, switch_at))
             .map_err(|e| Error::io(dir, e))?;
         Ok(IndexBuilder {
             f,
             path: dir.to_path_buf(),
-            counts: Default::default(),
+            counts,
             pending: std::sync::Mutex::new(Vec::with_capacity(BATCH)),
             tx: Some(tx),
             thread: std::sync::Mutex::new(Some(thread)),
@@ -295,7 +450,7 @@ impl IndexBuilder {
     }
 
     /// Sends a batch to the indexing thread; if it has stopped, returns its error.
-    fn send(&self, batch: Vec<TantivyDocument>) -> Result<()> {
+    fn send(&self, batch: Batch) -> Result<()> {
         let sent = self.tx.as_ref().map(|tx| tx.send(batch).is_ok());
         if sent == Some(true) {
             return Ok(());
@@ -318,38 +473,11 @@ impl IndexBuilder {
     }
 
     fn doc(&self, kind: &str, id: &str, title: &str) -> TantivyDocument {
-        self.doc_with_prior(kind, id, title, kind_prior(kind))
-    }
-
-    fn doc_with_prior(&self, kind: &str, id: &str, title: &str, prior: f64) -> TantivyDocument {
-        let f = &self.f;
-        let mut d = TantivyDocument::default();
-        d.add_text(f.kind, kind);
-        d.add_u64(
-            f.kind_n,
-            KINDS.iter().position(|k| *k == kind).unwrap_or(0) as u64,
-        );
-        d.add_text(f.id, id);
-        d.add_text(f.shown, title);
-        if kind == "code" {
-            d.add_text(f.label, title);
-        } else {
-            d.add_text(f.title, title);
-        }
-        d.add_text(f.title_words, title);
-        d.add_f64(f.prior, prior);
-        d
+        base_doc(&self.f, kind, id, title, kind_prior(kind))
     }
 
     fn add(&self, d: TantivyDocument) -> Result<()> {
-        use std::sync::atomic::Ordering::Relaxed;
-        for (i, name) in NORMALISED.iter().enumerate() {
-            let field = self.f.by_name(name);
-            if d.get_first(field).is_some() {
-                self.counts[i].fetch_add(1, Relaxed);
-            }
-        }
-        self.counts[6].fetch_add(1, Relaxed);
+        count(&self.counts, &self.f, &d);
         if let Some(w) = &self.updater {
             return w
                 .add_document(d)
@@ -364,7 +492,16 @@ impl IndexBuilder {
             }
             std::mem::replace(&mut *pending, Vec::with_capacity(BATCH))
         };
-        self.send(batch)
+        self.send(Batch::Docs(batch))
+    }
+
+    /// Sends the documents waiting, if any.
+    fn flush(&self) -> Result<()> {
+        let rest = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        if rest.is_empty() {
+            return Ok(());
+        }
+        self.send(Batch::Docs(rest))
     }
 
     /// Adds a base.
@@ -432,7 +569,8 @@ impl IndexBuilder {
         // Reference tables (`_R`) define the variables that others repeat: a slight edge makes
         // them the representative when a variable name is collapsed across tables.
         let prior = kind_prior("variable") * if t.name.ends_with("_R") { 1.03 } else { 1.0 };
-        let mut d = self.doc_with_prior(
+        let mut d = base_doc(
+            &self.f,
             "variable",
             &format!("variable/{}/{}", t.name, v.name),
             &title,
@@ -480,18 +618,40 @@ impl IndexBuilder {
         code: &str,
         label: &str,
     ) -> Result<()> {
-        let f = &self.f;
-        let title = if label.is_empty() { code } else { label };
-        let prior = (0.9 + 0.08 * (1.0 + refs as f64).ln()).min(1.2);
-        let mut d =
-            self.doc_with_prior("code", &format!("code/{nomenclature}/{code}"), title, prior);
-        d.add_text(f.ident, code);
-        if let Some(t) = nomenclature_title {
-            d.add_text(f.label, t);
-        }
-        d.add_text(f.nomenclature, nomenclature);
-        d.add_text(f.code, code);
+        let d = code_doc(
+            &self.f,
+            nomenclature,
+            nomenclature_title,
+            code_prior(refs),
+            code,
+            label,
+        );
         self.add(d)
+    }
+
+    /// Adds the rows of a code list, as [`IndexBuilder::add_code`] does one by one; the
+    /// indexing thread builds their documents.
+    pub(crate) fn add_codes(
+        &self,
+        nomenclature: &str,
+        nomenclature_title: Option<&str>,
+        refs: u64,
+        rows: &std::sync::Arc<crate::build::CodeRows>,
+    ) -> Result<()> {
+        if self.updater.is_some() {
+            for (code, label, _) in rows.iter() {
+                self.add_code(nomenclature, nomenclature_title, refs, code, label)?;
+            }
+            return Ok(());
+        }
+        // The documents waiting go first: the index keeps the order of addition.
+        self.flush()?;
+        self.send(Batch::Codes(CodeList {
+            nomenclature: nomenclature.to_string(),
+            context: nomenclature_title.map(str::to_string),
+            prior: code_prior(refs),
+            rows: rows.clone(),
+        }))
     }
 
     /// Adds a documentation page.
@@ -516,6 +676,11 @@ impl IndexBuilder {
 
     /// Sends the last batch, then waits for the indexing thread to write the segment and commit.
     pub fn finish(mut self) -> Result<()> {
+        self.flush()?;
+        // Closing the channel ends the indexing thread's loop: it commits.
+        drop(self.tx.take());
+        self.join()?;
+        // The indexing thread has counted the code rows it built.
         let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
             .iter()
             .copied()
@@ -528,14 +693,7 @@ impl IndexBuilder {
             .collect();
         let p = self.path.join(FIELD_COUNTS);
         std::fs::write(&p, serde_json::to_vec(&counts).expect("counts serialise"))
-            .map_err(|e| Error::io(&p, e))?;
-        let rest = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
-        if !rest.is_empty() {
-            self.send(rest)?;
-        }
-        // Closing the channel ends the indexing thread's loop: it commits.
-        drop(self.tx.take());
-        self.join()
+            .map_err(|e| Error::io(&p, e))
     }
 }
 
@@ -967,5 +1125,61 @@ mod tests {
         let searcher = index_1000_rows(MEMORY_BUDGET);
         assert_eq!(searcher.num_docs(), 1000);
         assert_eq!(searcher.segment_readers().len(), 1);
+    }
+
+    /// A whole code list handed to the indexing thread gives the documents and field counts
+    /// that adding its rows one by one gives, whether the list fits in one segment or not.
+    #[test]
+    fn code_lists_sent_whole_are_indexed_and_counted_as_rows() {
+        let mut rows = crate::build::CodeRows::default();
+        for i in 0..1000 {
+            rows.push(&format!("C{i}"), &format!("libellé {i}"), [""]);
+        }
+        let rows = std::sync::Arc::new(rows);
+        let counts = |dir: &Path| -> std::collections::BTreeMap<String, u64> {
+            serde_json::from_slice(&std::fs::read(dir.join(FIELD_COUNTS)).unwrap()).unwrap()
+        };
+        let one_by_one = tempfile::tempdir().unwrap();
+        let b = IndexBuilder::create(one_by_one.path()).unwrap();
+        for (code, label, _) in rows.iter() {
+            b.add_code("L", Some("Titre"), 2, code, label).unwrap();
+        }
+        b.finish().unwrap();
+        for switch_at in [0, MEMORY_BUDGET] {
+            let dir = tempfile::tempdir().unwrap();
+            let b = IndexBuilder::create_with(dir.path(), switch_at).unwrap();
+            b.add_codes("L", Some("Titre"), 2, &rows).unwrap();
+            b.finish().unwrap();
+            let s = SearchIndex::open(dir.path()).unwrap().hot.searcher.clone();
+            assert_eq!(s.num_docs(), 1000);
+            assert_eq!(s.segment_readers().len(), 1);
+            assert_eq!(counts(dir.path()), counts(one_by_one.path()));
+        }
+        assert_eq!(counts(one_by_one.path())["label"], 1000);
+        assert_eq!(counts(one_by_one.path())["title_words"], 0);
+    }
+
+    /// A label's word count is the number of words `normalise_label` (query.rs) makes of it:
+    /// runs of letters and digits, once lowercased and unaccented.
+    #[test]
+    fn label_words_counts_the_words_a_search_compares() {
+        let normalised = |s: &str| {
+            crate::search::fold_accents(s)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .count() as u64
+        };
+        for label in [
+            "",
+            "Tumeur maligne du sein",
+            "Appendicectomie, par laparotomie",
+            "Hypertension essentielle (primitive)",
+            "  Œdème aigu -- du poumon  ",
+            "Électrocardiographie sur au moins 12 dérivations",
+            "Grippe, virus non identifié",
+            "x²+½ ÉTÉ où l'on va",
+        ] {
+            assert_eq!(label_words(label), normalised(label), "{label:?}");
+        }
     }
 }

@@ -220,12 +220,14 @@ struct SegmentRankAndCount {
 }
 
 /// What a search reads of every matching document, read once when the snapshot is opened
-/// rather than by each search: the kind and the prior of each document (dense arrays, 5 bytes
-/// a document), and the token counts of `title_words` (the code labels' lengths).
+/// rather than by each search: the kind and the prior of each document, and the number of
+/// words of each code's label (dense arrays, 6 bytes a document).
 pub(crate) struct SegmentDense {
     kinds: Vec<u8>,
     priors: Vec<f32>,
-    title_words_norms: tantivy::fieldnorm::FieldNormReader,
+    /// Words of a code's label (the `label_words` fast field, 255 for 255 or more; 0 for the
+    /// other kinds).
+    label_words: Vec<u8>,
 }
 
 /// The searcher of a snapshot and its per-segment arrays. The reader is never reloaded (a
@@ -240,13 +242,14 @@ pub(crate) struct Hot {
 impl Hot {
     pub(crate) fn new(
         reader: &tantivy::IndexReader,
-        f: &super::index::Fields,
+        _f: &super::index::Fields,
     ) -> tantivy::Result<Hot> {
         let searcher = reader.searcher();
         let mut segments = Vec::new();
         for r in searcher.segment_readers() {
             let kinds_col = r.fast_fields().u64("kind_n")?;
             let prior_col = r.fast_fields().f64("prior")?;
+            let words_col = r.fast_fields().u64("label_words")?;
             let n = r.max_doc();
             let kinds = (0..n)
                 .map(|d| kinds_col.first(d).unwrap_or(0) as u8)
@@ -254,10 +257,13 @@ impl Hot {
             let priors = (0..n)
                 .map(|d| prior_col.first(d).unwrap_or(1.0) as f32)
                 .collect();
+            let label_words = (0..n)
+                .map(|d| words_col.first(d).unwrap_or(0).min(255) as u8)
+                .collect();
             segments.push(std::sync::Arc::new(SegmentDense {
                 kinds,
                 priors,
-                title_words_norms: r.get_fieldnorms_reader(f.title_words)?,
+                label_words,
             }));
         }
         Ok(Hot {
@@ -271,10 +277,8 @@ impl Hot {
         self.segments[addr.segment_ord as usize].kinds[addr.doc_id as usize]
     }
 
-    fn title_words_norm_id(&self, addr: DocAddress) -> u8 {
-        self.segments[addr.segment_ord as usize]
-            .title_words_norms
-            .fieldnorm_id(addr.doc_id)
+    fn label_words(&self, addr: DocAddress) -> u8 {
+        self.segments[addr.segment_ord as usize].label_words[addr.doc_id as usize]
     }
 }
 
@@ -636,12 +640,17 @@ impl SearchIndex {
                 && fuzzy_words < MAX_FUZZY_WORDS
                 && raw.chars().count() >= 4
                 && !raw.chars().any(|c| c.is_ascii_digit())
-                && (!typing || !self.has_prefix(searcher, f.title_words, raw))
+                && (!typing
+                    || !(self.has_prefix(searcher, f.title_words, raw)
+                        || self.has_prefix(searcher, f.label, raw)))
             {
                 // One edit (a transposition counts as one) covers most real typos; the
-                // automaton for two edits costs milliseconds on long words.
+                // automaton for two edits costs milliseconds on long words. Code labels are
+                // indexed stemmed only: there the stem of the typo is compared.
                 let dist = 1;
                 let fz = FuzzyTermQuery::new(Term::from_field_text(f.title_words, raw), dist, true);
+                alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
+                let fz = FuzzyTermQuery::new(Term::from_field_text(f.label, s), dist, true);
                 alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
                 fuzzy_used = true;
                 fuzzy_words += 1;
@@ -665,15 +674,17 @@ impl SearchIndex {
 
         // Search as you type: the last word, if unfinished (not a word of any title), also
         // counts as a prefix.
+        // Code labels are indexed stemmed only: the prefix is also looked for among their stems.
         if let Some((_, last)) = raw_words.last() {
-            let complete = self.doc_freq(searcher, &Term::from_field_text(f.title_words, last)) > 0;
+            let complete = [f.title_words, f.label]
+                .iter()
+                .any(|&fl| self.doc_freq(searcher, &Term::from_field_text(fl, last)) > 0);
             if !req.q.ends_with(' ') && !complete && last.chars().count() >= 3 {
-                let pq = FuzzyTermQuery::new_prefix(
-                    Term::from_field_text(f.title_words, last),
-                    0,
-                    false,
-                );
-                should.push(boosted(Box::new(pq), 0.8));
+                for field in [f.title_words, f.label] {
+                    let pq =
+                        FuzzyTermQuery::new_prefix(Term::from_field_text(field, last), 0, false);
+                    should.push(boosted(Box::new(pq), 0.8));
+                }
             }
         }
         if per_term.len() > 1 {
@@ -893,17 +904,13 @@ impl SearchIndex {
         // Once the hits shown are found, a document further down changes the answer only as
         // another table of a shown variable or as the code whose label is the query: the others
         // are not read from the store (each read decompresses a block of 16 KB, the largest
-        // cost of a search when all were read). A code label's length in words (the norm of
-        // `title_words`, the same words) tells without reading it that it cannot be the query;
-        // kept exact by using it only for queries of ASCII words of at most 15 letters, which
-        // the index's length limit (48 bytes) cannot drop. A skipped code is read after all if a
-        // later row of the same id turns out to be the label: that row was a repeat before.
+        // cost of a search when all were read). A code label's length in words (the
+        // `label_words` fast field, counted as `normalise_label` splits) tells without reading
+        // it that it cannot be the query. A skipped code is read after all if a later row of the
+        // same id turns out to be the label: that row was a repeat before.
         let label_norm = wanted_label
             .as_deref()
-            .filter(|w| w.is_ascii() && w.split(' ').all(|x| x.len() <= 15))
-            .map(|w| {
-                tantivy::fieldnorm::FieldNormReader::fieldnorm_to_id(w.split(' ').count() as u32)
-            });
+            .map(|w| w.split(' ').count().min(255) as u8);
         let mut skipped_codes: Vec<DocAddress> = Vec::new();
         for (score, addr) in docs {
             if hits.len() >= limit {
@@ -913,8 +920,7 @@ impl SearchIndex {
                 if !wants_variable && !wants_code {
                     continue;
                 }
-                if wants_code && label_norm.is_some_and(|n| self.hot.title_words_norm_id(addr) != n)
-                {
+                if wants_code && label_norm.is_some_and(|n| self.hot.label_words(addr) != n) {
                     skipped_codes.push(addr);
                     continue;
                 }

@@ -314,7 +314,7 @@ impl CatalogueWriter {
     }
 
     /// Writes rows of a code list (code, label, JSON array of all values).
-    pub fn codes(&self, nomenclature: &str, rows: &[(String, String, String)]) -> Result<()> {
+    pub(crate) fn codes(&self, nomenclature: &str, rows: &crate::build::CodeRows) -> Result<()> {
         let mut st = self
             .conn
             .prepare_cached("INSERT INTO codes VALUES(?1,?2,?3,?4,?5)")
