@@ -12,8 +12,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, Score, SegmentReader, Term};
 use ts_rs::TS;
 
 /// A search, as the CLI, the HTTP API and the app ask for it.
@@ -150,6 +150,84 @@ fn normalise_label(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// A stored document as a hit reads it: each stored value as a string or a number, nothing
+/// else (tantivy's `TantivyDocument` copies every value twice on the way, and the hit a third
+/// time).
+struct Stored(Vec<(Field, StoredValue)>);
+
+enum StoredValue {
+    Str(String),
+    U64(u64),
+    Other,
+}
+
+impl Stored {
+    /// The first value of `field`, if it is a string.
+    fn str(&self, field: Field) -> Option<&str> {
+        match self.0.iter().find(|(f, _)| *f == field) {
+            Some((_, StoredValue::Str(s))) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The first value of `field`, if it is an unsigned number.
+    fn u64(&self, field: Field) -> Option<u64> {
+        match self.0.iter().find(|(f, _)| *f == field) {
+            Some((_, StoredValue::U64(n))) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl tantivy::schema::document::DocumentDeserialize for Stored {
+    fn deserialize<'de, D>(
+        mut d: D,
+    ) -> std::result::Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        let mut out = Vec::with_capacity(d.size_hint());
+        while let Some((field, v)) = d.next_field::<StoredValue>()? {
+            out.push((field, v));
+        }
+        Ok(Stored(out))
+    }
+}
+
+impl tantivy::schema::document::ValueDeserialize for StoredValue {
+    fn deserialize<'de, D>(
+        d: D,
+    ) -> std::result::Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::ValueDeserializer<'de>,
+    {
+        use tantivy::schema::document::{DeserializeError, ValueVisitor};
+        struct Visit;
+        impl ValueVisitor for Visit {
+            type Value = StoredValue;
+            fn visit_string(
+                &self,
+                s: String,
+            ) -> std::result::Result<StoredValue, DeserializeError> {
+                Ok(StoredValue::Str(s))
+            }
+            fn visit_u64(&self, n: u64) -> std::result::Result<StoredValue, DeserializeError> {
+                Ok(StoredValue::U64(n))
+            }
+            fn visit_i64(&self, _: i64) -> std::result::Result<StoredValue, DeserializeError> {
+                Ok(StoredValue::Other)
+            }
+            fn visit_f64(&self, _: f64) -> std::result::Result<StoredValue, DeserializeError> {
+                Ok(StoredValue::Other)
+            }
+            fn visit_bool(&self, _: bool) -> std::result::Result<StoredValue, DeserializeError> {
+                Ok(StoredValue::Other)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// Whether the document at `addr` has `text` in `field`.
@@ -925,14 +1003,10 @@ impl SearchIndex {
                     continue;
                 }
             }
-            let d: TantivyDocument = searcher
+            let d: Stored = searcher
                 .doc(addr)
                 .map_err(|e| Error::index(&self.path, e))?;
-            let get = |field: Field| {
-                d.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            };
+            let get = |field: Field| d.str(field).map(str::to_string);
             let kind = get(f.kind).unwrap_or_default();
             let hit = SearchHit {
                 id: get(f.id).unwrap_or_default(),
@@ -946,7 +1020,7 @@ impl SearchIndex {
                 path: get(f.path),
                 base: get(f.base),
                 produit: get(f.produit),
-                tables_count: d.get_first(f.n_tables).and_then(|v| v.as_u64()),
+                tables_count: d.u64(f.n_tables),
                 also_in: vec![],
                 why: vec![],
                 kind,
@@ -964,9 +1038,8 @@ impl SearchIndex {
             if is_exact && hits.len() >= limit && !skipped_codes.is_empty() {
                 let mut repeat = false;
                 for a in std::mem::take(&mut skipped_codes) {
-                    let d: TantivyDocument =
-                        searcher.doc(a).map_err(|e| Error::index(&self.path, e))?;
-                    if let Some(id) = d.get_first(f.id).and_then(|v| v.as_str()) {
+                    let d: Stored = searcher.doc(a).map_err(|e| Error::index(&self.path, e))?;
+                    if let Some(id) = d.str(f.id) {
                         repeat |= id == hit.id;
                         seen.insert(id.to_string());
                     }
