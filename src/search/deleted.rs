@@ -356,29 +356,33 @@ impl Dead {
         }
         Ok(n)
     }
+}
 
-    /// Whether a live document has a term of `field` that starts with `prefix`, in segment
-    /// `ord` (of `reader`).
-    fn has_prefix(&self, ord: usize, reader: &SegmentReader, field: Field, prefix: &[u8]) -> bool {
-        let Ok(inv) = reader.inverted_index(field) else {
+/// Whether a live document of `reader` has a term of `field` that starts with `prefix`, given
+/// what its deleted documents count (`None`: it has none).
+fn segment_has_prefix(
+    dead: Option<&SegmentDead>,
+    reader: &SegmentReader,
+    field: Field,
+    prefix: &[u8],
+) -> bool {
+    let Ok(inv) = reader.inverted_index(field) else {
+        return false;
+    };
+    let Ok(mut stream) = inv.terms().range().ge(prefix).into_stream() else {
+        return false;
+    };
+    while stream.advance() && stream.key().starts_with(prefix) {
+        let Some(s) = dead else { return true };
+        if s.whole.contains(&field) {
             return false;
-        };
-        let Ok(mut stream) = inv.terms().range().ge(prefix).into_stream() else {
-            return false;
-        };
-        let seg = self.segments.get(ord).and_then(Option::as_ref);
-        while stream.advance() && stream.key().starts_with(prefix) {
-            let Some(s) = seg else { return true };
-            let df = stream.value().doc_freq;
-            if s.doc_freq(field, stream.key(), df) < df {
-                return true;
-            }
-            if s.whole.contains(&field) {
-                return false;
-            }
         }
-        false
+        let df = stream.value().doc_freq;
+        if s.doc_freq(field, stream.key(), df) < df {
+            return true;
+        }
     }
+    false
 }
 
 /// Whether some live document has a term of `field` that starts with `prefix`.
@@ -388,22 +392,15 @@ pub(crate) fn has_prefix(
     field: Field,
     prefix: &str,
 ) -> bool {
-    let prefix = prefix.as_bytes();
     searcher
         .segment_readers()
         .iter()
         .enumerate()
-        .any(|(ord, seg)| match dead {
-            Some(d) => d.has_prefix(ord, seg, field, prefix),
-            None => {
-                let Ok(inv) = seg.inverted_index(field) else {
-                    return false;
-                };
-                let Ok(mut stream) = inv.terms().range().ge(prefix).into_stream() else {
-                    return false;
-                };
-                stream.advance() && stream.key().starts_with(prefix)
-            }
+        .any(|(ord, reader)| {
+            let seg = dead
+                .and_then(|d| d.segments.get(ord))
+                .and_then(Option::as_ref);
+            segment_has_prefix(seg, reader, field, prefix.as_bytes())
         })
 }
 

@@ -699,6 +699,12 @@ impl IndexBuilder {
         drop(self.tx.take());
         self.join()?;
         // The indexing thread has counted the code rows it built.
+        self.write_counts([0; 7]).map(|_| ())
+    }
+
+    /// Writes [`FIELD_COUNTS`]: the documents added having each [`NORMALISED`] field, and in
+    /// all, plus `kept` (those an updated index kept). Returns the total.
+    fn write_counts(&self, kept: [u64; 7]) -> Result<u64> {
         let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
             .iter()
             .copied()
@@ -706,12 +712,17 @@ impl IndexBuilder {
             .zip(
                 self.counts
                     .iter()
-                    .map(|c| c.load(std::sync::atomic::Ordering::Relaxed)),
+                    .zip(kept)
+                    .map(|(c, k)| c.load(std::sync::atomic::Ordering::Relaxed) + k),
             )
             .collect();
         let p = self.path.join(FIELD_COUNTS);
+        // An updated index's counts file is a copy of the active snapshot's, not a link; removing
+        // it first keeps even a link of it intact.
+        let _ = std::fs::remove_file(&p);
         std::fs::write(&p, serde_json::to_vec(&counts).expect("counts serialise"))
-            .map_err(|e| Error::io(&p, e))
+            .map_err(|e| Error::io(&p, e))?;
+        Ok(counts["all"])
     }
 }
 
@@ -840,7 +851,7 @@ impl SearchIndex {
         } else {
             super::synonyms::Synonyms::none()
         };
-        let hot = super::query::Hot::new(&reader, &f).map_err(|e| Error::index(dir, e))?;
+        let hot = super::query::Hot::new(&reader).map_err(|e| Error::index(dir, e))?;
         let dead = super::deleted::Dead::open(dir, &hot.searcher, &f.normalised())
             .map_err(|e| Error::index(dir, e))?;
         Ok(SearchIndex {
@@ -864,12 +875,6 @@ impl SearchIndex {
             dead: self.dead.as_ref(),
             memo: Default::default(),
         }
-    }
-
-    /// Live documents that have `term` (0 on a read error).
-    pub(crate) fn doc_freq(&self, searcher: &tantivy::Searcher, term: &tantivy::Term) -> u64 {
-        use tantivy::query::Bm25StatisticsProvider;
-        self.stats(searcher).doc_freq(term).unwrap_or(0)
     }
 
     /// Whether a term of `field` that starts with `prefix` is in some live document.
@@ -1039,23 +1044,8 @@ impl IndexBuilder {
     /// statistics of a full build without the 415,000-row code segment being merged for a few
     /// changed rows.
     pub(crate) fn finish_update(mut self, kept: [u64; 7]) -> Result<()> {
-        let counts: std::collections::BTreeMap<&str, u64> = NORMALISED
-            .iter()
-            .copied()
-            .chain(["all"])
-            .zip(
-                self.counts
-                    .iter()
-                    .zip(kept)
-                    .map(|(c, k)| c.load(std::sync::atomic::Ordering::Relaxed) + k),
-            )
-            .collect();
         let t0 = std::time::Instant::now();
-        let p = self.path.join(FIELD_COUNTS);
-        // The copy's counts file is a copy, not a link: writing it leaves the old one alone.
-        let _ = std::fs::remove_file(&p);
-        std::fs::write(&p, serde_json::to_vec(&counts).expect("counts serialise"))
-            .map_err(|e| Error::io(&p, e))?;
+        let total = self.write_counts(kept)?;
         let path = self.path.clone();
         let err = |e: tantivy::TantivyError| Error::index(&path, e);
         let mut writer = self
@@ -1072,10 +1062,10 @@ impl IndexBuilder {
         let reader = index.reader().map_err(|e| Error::index(&self.path, e))?;
         let searcher = reader.searcher();
         let n = searcher.num_docs();
-        if n != counts["all"] {
+        if n != total {
             return Err(Error::index(
                 &self.path,
-                format!("{n} documents after the update, {} counted", counts["all"]),
+                format!("{n} documents after the update, {total} counted"),
             ));
         }
         super::deleted::write(&self.path, &searcher, &self.f.normalised())?;
@@ -1194,10 +1184,8 @@ mod tests {
     #[test]
     fn label_words_counts_the_words_a_search_compares() {
         let normalised = |s: &str| {
-            crate::search::fold_accents(s)
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .count() as u64
+            let n = crate::search::query::normalise_label(s);
+            n.split(' ').filter(|w| !w.is_empty()).count() as u64
         };
         for label in [
             "",

@@ -137,7 +137,7 @@ struct Clue {
 
 /// Lowercase, accents off, every run of other characters than letters and digits one space:
 /// how a query and a code's label are compared.
-fn normalise_label(s: &str) -> String {
+pub(crate) fn normalise_label(s: &str) -> String {
     let f = fold_accents(s);
     let mut out = String::with_capacity(f.len());
     for w in f
@@ -318,10 +318,7 @@ pub(crate) struct Hot {
 }
 
 impl Hot {
-    pub(crate) fn new(
-        reader: &tantivy::IndexReader,
-        _f: &super::index::Fields,
-    ) -> tantivy::Result<Hot> {
+    pub(crate) fn new(reader: &tantivy::IndexReader) -> tantivy::Result<Hot> {
         let searcher = reader.searcher();
         let mut segments = Vec::new();
         for r in searcher.segment_readers() {
@@ -579,6 +576,13 @@ impl SearchIndex {
         let _pass = self.gate.enter()?;
         let f = &self.f;
         let searcher = &self.hot.searcher;
+        // One set of statistics for the whole search: the checks below (is a word known, is the
+        // last word complete) and the clauses' weights look up the same terms.
+        let stats = self.stats(searcher);
+        let live_df = |t: &Term| {
+            use tantivy::query::Bm25StatisticsProvider;
+            stats.doc_freq(t).unwrap_or(0)
+        };
         let q = req.q.trim();
         let mut terms_out: Vec<String> = Vec::new();
         let mut fuzzy_used = false;
@@ -693,7 +697,7 @@ impl SearchIndex {
             }
             let known = [f.title, f.label, f.body]
                 .iter()
-                .any(|&fl| self.doc_freq(searcher, &Term::from_field_text(fl, s)) > 0);
+                .any(|&fl| live_df(&Term::from_field_text(fl, s)) > 0);
             let mut alts: Vec<(Occur, Box<dyn Query>)> = vec![
                 (
                     Occur::Should,
@@ -756,7 +760,7 @@ impl SearchIndex {
         if let Some((_, last)) = raw_words.last() {
             let complete = [f.title_words, f.label]
                 .iter()
-                .any(|&fl| self.doc_freq(searcher, &Term::from_field_text(fl, last)) > 0);
+                .any(|&fl| live_df(&Term::from_field_text(fl, last)) > 0);
             if !req.q.ends_with(' ') && !complete && last.chars().count() >= 3 {
                 for field in [f.title_words, f.label] {
                     let pq =
@@ -947,7 +951,6 @@ impl SearchIndex {
         let query = BooleanQuery::new(filters);
         let group = !req.no_group;
         let fetch = if group { limit * 4 + 20 } else { limit };
-        let stats = self.stats(searcher);
         let (docs, kind_counts) = searcher
             .search_with_statistics_provider(
                 &query,
