@@ -457,16 +457,17 @@ impl Hot {
     /// What a hit shows of the document at `addr`.
     fn row(&self, f: &Fields, addr: DocAddress) -> tantivy::Result<Row<'_>> {
         if let Some(rows) = self.rows.get() {
-            let seg = &rows[addr.segment_ord as usize];
-            if let Ok(i) = seg.binary_search_by_key(&addr.doc_id, |(d, _)| *d) {
-                return Ok(Row::Kept(&seg[i].1));
+            let (docs, seg) = &rows[addr.segment_ord as usize];
+            if let Ok(i) = docs.binary_search(&addr.doc_id) {
+                return Ok(Row::Kept(&seg[i]));
             }
         }
         Ok(Row::Read(HitRow::read(&self.searcher, addr, f)?))
     }
 }
 
-type Rows = Vec<Vec<(DocId, HitRow)>>;
+/// Per segment: the documents, in order, and their rows.
+type Rows = Vec<(Vec<DocId>, Vec<HitRow>)>;
 
 /// The rows of every live document other than a code, per segment, in document order.
 fn read_rows(
@@ -476,18 +477,16 @@ fn read_rows(
 ) -> tantivy::Result<Rows> {
     let mut rows = Vec::with_capacity(segments.len());
     for (ord, (r, dense)) in searcher.segment_readers().iter().zip(segments).enumerate() {
-        let mut seg = Vec::new();
+        let (mut docs, mut seg) = (Vec::new(), Vec::new());
         for (doc, &kind) in dense.kinds.iter().enumerate() {
             let doc = doc as DocId;
             if kind == KIND_CODE || r.is_deleted(doc) {
                 continue;
             }
-            seg.push((
-                doc,
-                HitRow::read(searcher, DocAddress::new(ord as u32, doc), f)?,
-            ));
+            docs.push(doc);
+            seg.push(HitRow::read(searcher, DocAddress::new(ord as u32, doc), f)?);
         }
-        rows.push(seg);
+        rows.push((docs, seg));
     }
     Ok(rows)
 }
@@ -553,10 +552,10 @@ impl SegmentCollector for SegmentRankAndCount {
         let s = OrdScore(score * self.dense.priors[doc as usize]);
         if self.heap.len() < self.limit {
             self.heap.push(std::cmp::Reverse((s, doc)));
-        } else if let Some(std::cmp::Reverse((weakest, _))) = self.heap.peek() {
-            if s > *weakest {
-                self.heap.pop();
-                self.heap.push(std::cmp::Reverse((s, doc)));
+        } else if let Some(mut weakest) = self.heap.peek_mut() {
+            if s > weakest.0 .0 {
+                // Replaces the root in place: one sift instead of a pop and a push.
+                *weakest = std::cmp::Reverse((s, doc));
             }
         }
     }
@@ -746,12 +745,8 @@ impl SearchIndex {
         let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
             (Occur::Should, Box::new(BoostQuery::new(q, b)))
         };
-        let term_q = |field: Field, text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, text),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+        let terms = super::clauses::Terms::default();
+        let term_q = |field: Field, text: &str| -> Box<dyn Query> { terms.query(field, text) };
 
         // 1. Identifiers: the whole query, then each word, exactly (case and accents ignored).
         let folded = fold_accents(q);
@@ -865,10 +860,12 @@ impl SearchIndex {
                 // automaton for two edits costs milliseconds on long words. Code labels are
                 // indexed stemmed only: there the stem of the typo is compared.
                 let dist = 1;
-                let fz = FuzzyTermQuery::new(Term::from_field_text(f.title_words, raw), dist, true);
-                alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
-                let fz = FuzzyTermQuery::new(Term::from_field_text(f.label, s), dist, true);
-                alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
+                for (field, text) in [(f.title_words, raw), (f.label, s.as_str())] {
+                    let fz = FuzzyTermQuery::new(Term::from_field_text(field, text), dist, true);
+                    let fz = super::clauses::fixed_docs(searcher, &fz)
+                        .map_err(|e| Error::index(&self.path, e))?;
+                    alts.push((Occur::Should, Box::new(BoostQuery::new(fz, 2.0))));
+                }
                 fuzzy_used = true;
                 fuzzy_words += 1;
             }
@@ -1069,7 +1066,13 @@ impl SearchIndex {
             if let Some(v) = val.as_deref().filter(|v| !v.is_empty()) {
                 filters.push((
                     Occur::Must,
-                    Box::new(ConstScoreQuery::new(term_q(field, v), 0.0)),
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, v),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        0.0,
+                    )),
                 ));
             }
         }
