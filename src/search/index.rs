@@ -851,7 +851,7 @@ impl SearchIndex {
         } else {
             super::synonyms::Synonyms::none()
         };
-        let hot = super::query::Hot::new(&reader).map_err(|e| Error::index(dir, e))?;
+        let hot = super::query::Hot::new(&reader, &f).map_err(|e| Error::index(dir, e))?;
         let dead = super::deleted::Dead::open(dir, &hot.searcher, &f.normalised())
             .map_err(|e| Error::index(dir, e))?;
         Ok(SearchIndex {

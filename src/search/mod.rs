@@ -25,6 +25,7 @@
 pub(crate) mod acronyms;
 mod analyzer;
 mod cache;
+mod clauses;
 mod deleted;
 mod gate;
 pub mod glossary;

@@ -1,6 +1,6 @@
 //! Turning what a person typed into a ranked list of hits.
 
-use super::index::{SearchIndex, KINDS};
+use super::index::{Fields, SearchIndex, KINDS};
 use super::{fold_accents, glossary};
 
 /// The glossary's path in the repository, shown as the source of its expansions.
@@ -172,6 +172,14 @@ impl Stored {
         }
     }
 
+    /// The first value of `field`, if it is a string, moved out.
+    fn take(&mut self, field: Field) -> Option<String> {
+        match self.0.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, StoredValue::Str(s))) => Some(std::mem::take(s)),
+            _ => None,
+        }
+    }
+
     /// The first value of `field`, if it is an unsigned number.
     fn u64(&self, field: Field) -> Option<u64> {
         match self.0.iter().find(|(f, _)| *f == field) {
@@ -244,6 +252,79 @@ fn doc_has(searcher: &tantivy::Searcher, addr: DocAddress, field: Field, text: &
     }
 }
 
+/// What a hit shows of a document, as its stored fields hold it.
+pub(crate) struct HitRow {
+    kind: Box<str>,
+    id: Box<str>,
+    shown: Option<Box<str>>,
+    name: Option<Box<str>>,
+    table: Option<Box<str>>,
+    nomenclature: Option<Box<str>>,
+    code: Option<Box<str>>,
+    path: Option<Box<str>>,
+    base: Option<Box<str>>,
+    produit: Option<Box<str>>,
+    n_tables: Option<u64>,
+}
+
+impl HitRow {
+    fn read(searcher: &tantivy::Searcher, addr: DocAddress, f: &Fields) -> tantivy::Result<HitRow> {
+        let mut d: Stored = searcher.doc(addr)?;
+        let mut take = |field: Field| d.take(field).map(String::into_boxed_str);
+        Ok(HitRow {
+            kind: take(f.kind).unwrap_or_default(),
+            id: take(f.id).unwrap_or_default(),
+            shown: take(f.shown),
+            name: take(f.name),
+            table: take(f.table),
+            nomenclature: take(f.nomenclature),
+            code: take(f.code),
+            path: take(f.path),
+            base: take(f.base),
+            produit: take(f.produit),
+            n_tables: d.u64(f.n_tables),
+        })
+    }
+
+    fn hit(&self, score: Score) -> SearchHit {
+        let s = |v: &Option<Box<str>>| v.as_deref().map(str::to_string);
+        let kind = self.kind.to_string();
+        SearchHit {
+            id: self.id.to_string(),
+            title: s(&self.shown).unwrap_or_default(),
+            score,
+            name: s(&self.name),
+            table: s(&self.table).filter(|_| kind == "variable"),
+            nomenclature: s(&self.nomenclature).filter(|_| kind == "code"),
+            code: s(&self.code),
+            label: s(&self.shown).filter(|_| kind == "code"),
+            path: s(&self.path),
+            base: s(&self.base),
+            produit: s(&self.produit),
+            tables_count: self.n_tables,
+            also_in: vec![],
+            why: vec![],
+            kind,
+        }
+    }
+}
+
+/// A hit's row: from the snapshot's table of the documents other than codes, or read.
+enum Row<'a> {
+    Kept(&'a HitRow),
+    Read(HitRow),
+}
+
+impl std::ops::Deref for Row<'_> {
+    type Target = HitRow;
+    fn deref(&self) -> &HitRow {
+        match self {
+            Row::Kept(r) => r,
+            Row::Read(r) => r,
+        }
+    }
+}
+
 /// The numbers of the kinds `variable` and `code` in [`KINDS`] (the `kind_n` fast field).
 const KIND_VARIABLE: u8 = 2;
 const KIND_CODE: u8 = 4;
@@ -313,12 +394,16 @@ pub(crate) struct SegmentDense {
 pub(crate) struct Hot {
     pub(crate) searcher: tantivy::Searcher,
     segments: Vec<std::sync::Arc<SegmentDense>>,
+    /// What a hit shows of each live document other than a code (tables, variables, pages:
+    /// the hits that a search reads beyond those it shows, to group variables), per segment.
+    /// Filled once the snapshot is open.
+    rows: std::sync::Arc<std::sync::OnceLock<Rows>>,
     /// Answers already given by this snapshot.
     cache: super::cache::Cache,
 }
 
 impl Hot {
-    pub(crate) fn new(reader: &tantivy::IndexReader) -> tantivy::Result<Hot> {
+    pub(crate) fn new(reader: &tantivy::IndexReader, f: &Fields) -> tantivy::Result<Hot> {
         let searcher = reader.searcher();
         let mut segments = Vec::new();
         for r in searcher.segment_readers() {
@@ -341,9 +426,22 @@ impl Hot {
                 label_words,
             }));
         }
+        let rows = std::sync::Arc::new(std::sync::OnceLock::new());
+        // Read after the open returns: ~6,000 documents cost 10 to 30 ms, more than the rest of
+        // the open; a search that comes first reads its hits from the store.
+        let (fill, s, segs, f) = (rows.clone(), searcher.clone(), segments.clone(), f.clone());
+        std::thread::Builder::new()
+            .name("hublot-hit-rows".into())
+            .spawn(move || {
+                if let Ok(r) = read_rows(&s, &segs, &f) {
+                    let _ = fill.set(r);
+                }
+            })
+            .map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
         Ok(Hot {
             searcher,
             segments,
+            rows,
             cache: super::cache::Cache::from_env(),
         })
     }
@@ -355,6 +453,42 @@ impl Hot {
     fn label_words(&self, addr: DocAddress) -> u8 {
         self.segments[addr.segment_ord as usize].label_words[addr.doc_id as usize]
     }
+
+    /// What a hit shows of the document at `addr`.
+    fn row(&self, f: &Fields, addr: DocAddress) -> tantivy::Result<Row<'_>> {
+        if let Some(rows) = self.rows.get() {
+            let (docs, seg) = &rows[addr.segment_ord as usize];
+            if let Ok(i) = docs.binary_search(&addr.doc_id) {
+                return Ok(Row::Kept(&seg[i]));
+            }
+        }
+        Ok(Row::Read(HitRow::read(&self.searcher, addr, f)?))
+    }
+}
+
+/// Per segment: the documents, in order, and their rows.
+type Rows = Vec<(Vec<DocId>, Vec<HitRow>)>;
+
+/// The rows of every live document other than a code, per segment, in document order.
+fn read_rows(
+    searcher: &tantivy::Searcher,
+    segments: &[std::sync::Arc<SegmentDense>],
+    f: &Fields,
+) -> tantivy::Result<Rows> {
+    let mut rows = Vec::with_capacity(segments.len());
+    for (ord, (r, dense)) in searcher.segment_readers().iter().zip(segments).enumerate() {
+        let (mut docs, mut seg) = (Vec::new(), Vec::new());
+        for (doc, &kind) in dense.kinds.iter().enumerate() {
+            let doc = doc as DocId;
+            if kind == KIND_CODE || r.is_deleted(doc) {
+                continue;
+            }
+            docs.push(doc);
+            seg.push(HitRow::read(searcher, DocAddress::new(ord as u32, doc), f)?);
+        }
+        rows.push((docs, seg));
+    }
+    Ok(rows)
 }
 
 /// An f32 score with a total order (scores are never NaN).
@@ -418,10 +552,10 @@ impl SegmentCollector for SegmentRankAndCount {
         let s = OrdScore(score * self.dense.priors[doc as usize]);
         if self.heap.len() < self.limit {
             self.heap.push(std::cmp::Reverse((s, doc)));
-        } else if let Some(std::cmp::Reverse((weakest, _))) = self.heap.peek() {
-            if s > *weakest {
-                self.heap.pop();
-                self.heap.push(std::cmp::Reverse((s, doc)));
+        } else if let Some(mut weakest) = self.heap.peek_mut() {
+            if s > weakest.0 .0 {
+                // Replaces the root in place: one sift instead of a pop and a push.
+                *weakest = std::cmp::Reverse((s, doc));
             }
         }
     }
@@ -611,12 +745,8 @@ impl SearchIndex {
         let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
             (Occur::Should, Box::new(BoostQuery::new(q, b)))
         };
-        let term_q = |field: Field, text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, text),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+        let terms = super::clauses::Terms::default();
+        let term_q = |field: Field, text: &str| -> Box<dyn Query> { terms.query(field, text) };
 
         // 1. Identifiers: the whole query, then each word, exactly (case and accents ignored).
         let folded = fold_accents(q);
@@ -730,10 +860,12 @@ impl SearchIndex {
                 // automaton for two edits costs milliseconds on long words. Code labels are
                 // indexed stemmed only: there the stem of the typo is compared.
                 let dist = 1;
-                let fz = FuzzyTermQuery::new(Term::from_field_text(f.title_words, raw), dist, true);
-                alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
-                let fz = FuzzyTermQuery::new(Term::from_field_text(f.label, s), dist, true);
-                alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fz), 2.0))));
+                for (field, text) in [(f.title_words, raw), (f.label, s.as_str())] {
+                    let fz = FuzzyTermQuery::new(Term::from_field_text(field, text), dist, true);
+                    let fz = super::clauses::fixed_docs(searcher, &fz)
+                        .map_err(|e| Error::index(&self.path, e))?;
+                    alts.push((Occur::Should, Box::new(BoostQuery::new(fz, 2.0))));
+                }
                 fuzzy_used = true;
                 fuzzy_words += 1;
             }
@@ -934,7 +1066,13 @@ impl SearchIndex {
             if let Some(v) = val.as_deref().filter(|v| !v.is_empty()) {
                 filters.push((
                     Occur::Must,
-                    Box::new(ConstScoreQuery::new(term_q(field, v), 0.0)),
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, v),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        0.0,
+                    )),
                 ));
             }
         }
@@ -1006,35 +1144,20 @@ impl SearchIndex {
                     continue;
                 }
             }
-            let d: Stored = searcher
-                .doc(addr)
+            let row = self
+                .hot
+                .row(f, addr)
                 .map_err(|e| Error::index(&self.path, e))?;
-            let get = |field: Field| d.str(field).map(str::to_string);
-            let kind = get(f.kind).unwrap_or_default();
-            let hit = SearchHit {
-                id: get(f.id).unwrap_or_default(),
-                title: get(f.shown).unwrap_or_default(),
-                score,
-                name: get(f.name),
-                table: get(f.table).filter(|_| kind == "variable"),
-                nomenclature: get(f.nomenclature).filter(|_| kind == "code"),
-                code: get(f.code),
-                label: get(f.shown).filter(|_| kind == "code"),
-                path: get(f.path),
-                base: get(f.base),
-                produit: get(f.produit),
-                tables_count: d.u64(f.n_tables),
-                also_in: vec![],
-                why: vec![],
-                kind,
-            };
-            if !seen.insert(hit.id.clone()) {
+            if !seen.insert(row.id.to_string()) {
                 continue;
             }
+            let is_code = &*row.kind == "code";
+            // The label's length in words tells most codes apart without normalising the label.
             let is_exact = exact.is_none()
-                && hit.kind == "code"
+                && is_code
+                && label_norm.is_some_and(|n| self.hot.label_words(addr) == n)
                 && wanted_label.as_deref().is_some_and(|w| {
-                    hit.label
+                    row.shown
                         .as_deref()
                         .is_some_and(|l| normalise_label(l) == w)
                 });
@@ -1043,7 +1166,7 @@ impl SearchIndex {
                 for a in std::mem::take(&mut skipped_codes) {
                     let d: Stored = searcher.doc(a).map_err(|e| Error::index(&self.path, e))?;
                     if let Some(id) = d.str(f.id) {
-                        repeat |= id == hit.id;
+                        repeat |= *id == *row.id;
                         seen.insert(id.to_string());
                     }
                 }
@@ -1055,18 +1178,18 @@ impl SearchIndex {
                 if hits.len() < limit {
                     exact = Some((hits.len(), None));
                 } else {
-                    exact = Some((0, Some((hit, addr))));
+                    exact = Some((0, Some((row.hit(score), addr))));
                     if !group {
                         break;
                     }
                     continue;
                 }
             }
-            if group && hit.kind == "variable" {
-                let key = hit.name.as_deref().unwrap_or_default().to_uppercase();
+            if group && &*row.kind == "variable" {
+                let key = row.name.as_deref().unwrap_or_default().to_uppercase();
                 if let Some(&i) = var_at.get(&key) {
-                    if let Some(t) = hit.table {
-                        hits[i].also_in.push(t);
+                    if let Some(t) = &row.table {
+                        hits[i].also_in.push(t.to_string());
                     }
                     continue;
                 }
@@ -1075,7 +1198,7 @@ impl SearchIndex {
                 }
             }
             if hits.len() < limit {
-                hits.push(hit);
+                hits.push(row.hit(score));
                 addrs.push(addr);
             } else if !group && (exact.is_some() || wanted_label.is_none()) {
                 break;
