@@ -283,6 +283,11 @@ def endpoints(hublot_addr, ds_addr):
     ]
 
 
+CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.I)
+CHUNKED = re.compile(rb"\r\ntransfer-encoding:[ \t]*chunked", re.I)
+CONNECTION_CLOSE = re.compile(rb"\r\nconnection:[ \t]*close", re.I)
+
+
 class Client:
     """One keep-alive HTTP/1.1 connection on a raw socket, the same for every server.
 
@@ -290,7 +295,8 @@ class Client:
     package, buffered reads), as much as `hublot serve` takes to answer a trivial endpoint: it
     measured the client as much as the servers. This client sends the request line and `Host` in
     one `sendall` (TCP_NODELAY), reads the status line, `Content-Length` or chunked bodies and
-    `Connection: close`, and nothing else."""
+    `Connection: close`, and nothing else. Against a C server answering a fixed 4 KiB body on
+    loopback, a request costs it 9 µs (p50), the same loop in C 5 µs."""
 
     def __init__(self, addr):
         self.addr = addr
@@ -326,31 +332,45 @@ class Client:
         return out
 
     def _read_response(self):
-        while b"\r\n\r\n" not in self.buf:
-            self._fill()
-        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-        lines = head.split(b"\r\n")
-        status = int(lines[0].split(b" ", 2)[1])
-        headers = {}
-        for h in lines[1:]:
-            k, _, v = h.partition(b":")
-            headers[k.strip().lower()] = v.strip().lower()
-        if b"content-length" in headers:
-            body = self._take(int(headers[b"content-length"]))
-        elif headers.get(b"transfer-encoding") == b"chunked":
-            parts = []
-            while True:
-                n = int(self._line().split(b";")[0], 16)
-                if n == 0:
-                    while self._line():
-                        pass
-                    break
-                parts.append(self._take(n))
-                self._take(2)
-            body = b"".join(parts)
-        else:
-            raise ConnectionError("a response without Content-Length or chunked encoding")
-        return status, body, headers.get(b"connection") == b"close"
+        # The common answer (Content-Length) takes a few C-level calls: the end of the head and
+        # two headers found by compiled patterns. A Python loop over every header line made
+        # this client cost 24 µs a request instead of 9, the same for both servers.
+        buf = self.buf
+        end = buf.find(b"\r\n\r\n")
+        while end < 0:
+            chunk = self.sock.recv(262144)
+            if not chunk:
+                raise ConnectionError("connection closed by the server")
+            buf += chunk
+            end = buf.find(b"\r\n\r\n", max(0, len(buf) - len(chunk) - 3))
+        head = buf[:end]
+        status = int(head.split(b" ", 2)[1])
+        close = CONNECTION_CLOSE.search(head) is not None
+        m = CONTENT_LENGTH.search(head)
+        if m is None:
+            self.buf = buf[end + 4:]
+            if CHUNKED.search(head) is None:
+                raise ConnectionError("a response without Content-Length or chunked encoding")
+            return status, self._chunked_body(), close
+        total = end + 4 + int(m.group(1))
+        while len(buf) < total:
+            chunk = self.sock.recv(262144)
+            if not chunk:
+                raise ConnectionError("connection closed by the server")
+            buf += chunk
+        self.buf = buf[total:]
+        return status, buf[end + 4:total], close
+
+    def _chunked_body(self):
+        parts = []
+        while True:
+            n = int(self._line().split(b";")[0], 16)
+            if n == 0:
+                while self._line():
+                    pass
+                return b"".join(parts)
+            parts.append(self._take(n))
+            self._take(2)
 
     def get(self, path):
         """(seconds, status, body), timed from before the request to the body's last byte."""
@@ -470,14 +490,17 @@ def main():
         procs.append(dp)
         eps = endpoints(h_addr, d_addr)
         clients = [Client(addr) for _, addr, _, _ in eps]
+        # Each endpoint's request paths, built once: quoting Datasette's SQL took 12 µs a
+        # request, Hublot's query 3 µs, counted in the sequential QPS of each.
+        paths = [[path(s) for s in queries] for _, _, path, _ in eps]
 
         # Warm-up: one pass per endpoint; checks the answers parse and counts empty ones.
         warm = []
         took = []  # Hublot's own `took_ms` (time in the core), from the warm-up answers
-        for (name, _, path, nhits), cl in zip(eps, clients):
+        for (name, _, _, nhits), cl, ps in zip(eps, clients, paths):
             empty, errs, size = 0, 0, 0
-            for s in queries:
-                _, status, body = cl.get(path(s))
+            for p in ps:
+                _, status, body = cl.get(p)
                 if status != 200:
                     errs += 1
                     continue
@@ -495,10 +518,10 @@ def main():
         wall = [0.0 for _ in eps]
         for i in range(args.passes):
             progress(f"pass {i + 1}/{args.passes}")
-            for k, ((_, _, path, _), cl) in enumerate(zip(eps, clients)):
+            for k, (cl, ps) in enumerate(zip(clients, paths)):
                 t0 = time.perf_counter()
-                for s in queries:
-                    secs, status, _ = cl.get(path(s))
+                for p in ps:
+                    secs, status, _ = cl.get(p)
                     ms[k].append(secs * 1e3)
                     if status != 200:
                         errors[k][status] = errors[k].get(status, 0) + 1

@@ -37,7 +37,7 @@ pub use snapshots::{ImportReport, ImportRequest};
 
 use crate::build::SnapshotInfo;
 use crate::search::SearchIndex;
-use crate::store::{CatalogueDb, DataDir, UserDb};
+use crate::store::{CatalogueDb, DataDir, PointerStamp, UserDb};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -59,6 +59,8 @@ struct Active {
 pub struct Hublot {
     data: DataDir,
     active: RwLock<Option<Arc<Active>>>,
+    /// The pointer as [`Hublot::refresh`] last found it matching the active snapshot.
+    pointer_seen: Mutex<Option<PointerStamp>>,
     user: Mutex<UserDb>,
     jobs: crate::jobs::SyncJobs,
     /// The producer's draft it holds (`producer.open`, `hublot preview`).
@@ -74,6 +76,7 @@ impl Hublot {
         let h = Hublot {
             data,
             active: RwLock::new(None),
+            pointer_seen: Mutex::new(None),
             user: Mutex::new(user),
             jobs: Default::default(),
             producer: Default::default(),
@@ -155,7 +158,17 @@ impl Hublot {
     /// Follows the `current` pointer when another writer moved it (a sync in the background, a
     /// `hublot import` in another process): the next read sees the new snapshot. Returns true
     /// when the active snapshot changed.
+    ///
+    /// Every call of every front end runs it, so it reads the pointer only when the file is not
+    /// the one it last found matching (one `stat` instead of open, read, parse and a `stat` of
+    /// the snapshot). The stamp is taken, under the lock that orders refreshes, before the
+    /// pointer is read: a pointer replaced in between is read again on the next call.
     pub fn refresh(&self) -> Result<bool> {
+        let mut seen = self.pointer_seen.lock().expect("lock");
+        let stamp = self.data.pointer_stamp();
+        if stamp.is_some() && *seen == stamp {
+            return Ok(false);
+        }
         let Some(current) = self.data.current() else {
             return Ok(false);
         };
@@ -165,11 +178,11 @@ impl Hublot {
             .expect("lock")
             .as_ref()
             .is_some_and(|a| a.info.id == current);
-        if same {
-            return Ok(false);
+        if !same {
+            self.activate(&current)?;
         }
-        self.activate(&current)?;
-        Ok(true)
+        *seen = stamp;
+        Ok(!same)
     }
 
     fn active(&self) -> Result<Arc<Active>> {

@@ -16,7 +16,6 @@ use crate::ErrorBody;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
@@ -58,8 +57,11 @@ impl IntoResponse for ApiError {
 
 /// A JSON document as a response: errors are `no-store`, answers `no-cache`.
 fn json_response(status: StatusCode, body: String, cache: &'static str) -> Response {
-    let mut res = (status, body).into_response();
+    let mut res = Response::new(Body::from(body));
+    *res.status_mut() = status;
     let h = res.headers_mut();
+    // Room for these two, the security headers and hyper's own, allocated once.
+    h.reserve(12);
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -74,7 +76,7 @@ type ApiResult = Result<Response, ApiError>;
 /// is bounded (its length, words, fuzzy words and the searches at once, see
 /// [`crate::search`]) and takes well under a millisecond, about what the hop to a pool thread
 /// and back cost (two thread wake-ups) before.
-const INLINE: &[&str] = &["search.query"];
+const INLINE: &[&str] = &["search.query", "system.version"];
 
 /// Runs one operation on a blocking thread (or inline, see [`INLINE`]), as a network caller, and answers it: JSON as the
 /// core serialised it, a file as itself.
@@ -260,44 +262,44 @@ async fn json_body(headers: &HeaderMap, body: Body) -> Result<Input, ApiError> {
     Ok(Input::Json(v))
 }
 
+/// Whether `path` is under `/api`: the paths [`refuse_cross_site`] and [`json_errors`] apply to.
+pub(super) fn is_api_path(path: &str) -> bool {
+    path.strip_prefix("/api")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Refuses what a page of another site makes a browser send: any cross-site request to the API
 /// except following a link (a top-level GET navigation), and any request that is not a GET
 /// whose `Origin` is not this server (or, on loopback, another loopback origin such as the UI's
 /// development server).
-async fn same_origin(State(s): State<AppState>, req: Request, next: Next) -> Response {
+pub(super) fn refuse_cross_site(s: &AppState, req: &Request) -> Option<ApiError> {
     let h = req.headers();
-    let value = |name: &str| {
-        h.get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let site = value("sec-fetch-site");
-    let mode = value("sec-fetch-mode");
+    let value = |name: &str| h.get(name).and_then(|v| v.to_str().ok());
     let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
-    if site.as_deref() == Some("cross-site") && !(is_get && mode.as_deref() == Some("navigate")) {
-        return ApiError::new(
+    if value("sec-fetch-site") == Some("cross-site")
+        && !(is_get && value("sec-fetch-mode") == Some("navigate"))
+    {
+        return Some(ApiError::new(
             StatusCode::FORBIDDEN,
             "cross-site requests to the Hublot API are refused",
-        )
-        .into_response();
+        ));
     }
     if !is_get {
         if let Some(origin) = value("origin") {
             let host = value("host").unwrap_or_default();
-            if !origin_allowed(&origin, &host, s.loopback_only) {
-                return ApiError::new(
+            if !origin_allowed(origin, host, s.loopback_only) {
+                return Some(ApiError::new(
                     StatusCode::FORBIDDEN,
                     format!(
                         "requests from `{}` are refused: only pages of this server may change \
                          anything",
                         origin.escape_debug()
                     ),
-                )
-                .into_response();
+                ));
             }
         }
     }
-    next.run(req).await
+    None
 }
 
 /// Whether a request from `origin` may change state on the server reached as `host`.
@@ -315,7 +317,8 @@ fn origin_allowed(origin: &str, host: &str, loopback_only: bool) -> bool {
     loopback_only && super::is_loopback_host_header(rest)
 }
 
-async fn not_found(req: Request) -> ApiError {
+/// The answer to a path under `/api` that no route matches.
+pub(super) fn not_found(req: &Request) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         format!(
@@ -326,8 +329,7 @@ async fn not_found(req: Request) -> ApiError {
 }
 
 /// Turns axum's own plain-text errors (405, bad path…) into the one JSON body.
-async fn json_errors(req: Request, next: Next) -> Response {
-    let res = next.run(req).await;
+pub(super) async fn json_errors(res: Response) -> Response {
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
@@ -360,22 +362,24 @@ async fn json_errors(req: Request, next: Next) -> Response {
     out
 }
 
-/// The `/api` router: one route per page-shaped twin, then `/api/{op}` for every operation.
-pub fn api_router(state: AppState) -> Router<AppState> {
+/// The `/api` routes: one per page-shaped twin, then `/api/{op}` for every operation, with
+/// full paths rather than a router nested under `/api` (which rebuilds every request's URI).
+/// The checks of [`super::guard`] apply to all of them; other paths under `/api` are answered
+/// by [`not_found`] from the application's fallback.
+pub fn api_router() -> Router<AppState> {
     let mut api = Router::new();
     for o in crate::api::operations() {
         if let Some(page) = o.page {
-            let path = page.strip_prefix("/api").expect("pages live under /api/");
-            api = api.route(path, page_route(o, path.contains('{')));
+            assert!(is_api_path(page), "pages live under /api/: {page}");
+            api = api.route(page, page_route(o, page.contains('{')));
         }
     }
-    let api = api
-        .route("/-/producer/events", get(super::events::producer_events))
-        .route("/{op}", get(op_get).post(op_post))
-        .fallback(not_found)
-        .layer(middleware::from_fn_with_state(state, same_origin))
-        .layer(middleware::from_fn(json_errors));
-    Router::new().nest("/api", api).route(
+    api.route(
+        "/api/-/producer/events",
+        get(super::events::producer_events),
+    )
+    .route("/api/{op}", get(op_get).post(op_post))
+    .route(
         "/api",
         get(|| async {
             Err::<Response, _>(ApiError::new(

@@ -42,6 +42,14 @@ impl Drop for WriteLock {
     }
 }
 
+/// The identity of one version of `pointer.json`: [`DataDir::pointer_stamp`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PointerStamp {
+    id: (u64, u64, i64, i64),
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
 /// A Hublot data directory.
 #[derive(Debug, Clone)]
 pub struct DataDir {
@@ -123,6 +131,26 @@ impl DataDir {
         Ok(WriteLock {
             file: Some(file),
             _thread: std::marker::PhantomData,
+        })
+    }
+
+    /// What identifies this version of `pointer.json` (inode, size, times), `None` without one:
+    /// the pointer is only ever replaced by a rename of a new file, so an unchanged stamp means
+    /// an unchanged pointer, and a reader can skip reading and parsing it (see
+    /// [`crate::Hublot::refresh`]).
+    pub fn pointer_stamp(&self) -> Option<PointerStamp> {
+        let m = std::fs::metadata(self.root.join(POINTER)).ok()?;
+        #[cfg(unix)]
+        let id = {
+            use std::os::unix::fs::MetadataExt;
+            (m.dev(), m.ino(), m.ctime(), m.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let id = (0, 0, 0, 0);
+        Some(PointerStamp {
+            id,
+            len: m.len(),
+            modified: m.modified().ok(),
         })
     }
 
@@ -377,6 +405,27 @@ mod tests {
         );
         assert!(!d.snapshot("b").exists());
         assert!(!d.root().join(POINTER_TMP).exists());
+    }
+
+    #[test]
+    fn every_pointer_swap_changes_the_stamp() {
+        let (_t, d) = dir_with(&[]);
+        assert_eq!(d.pointer_stamp(), None);
+        activate_new(&d, "a");
+        let a = d.pointer_stamp().unwrap();
+        assert_eq!(
+            d.pointer_stamp(),
+            Some(a),
+            "a stamp is stable while nothing changes"
+        );
+        // Same ids, same size: only the file's identity tells the swap.
+        activate_new(&d, "b");
+        let b = d.pointer_stamp().unwrap();
+        assert_ne!(a, b);
+        d.rollback().unwrap();
+        let back = d.pointer_stamp().unwrap();
+        assert_ne!(back, b);
+        assert_ne!(back, a);
     }
 
     #[test]

@@ -7,5 +7,5 @@ pub mod samples_db;
 pub mod user_db;
 
 pub use catalogue_db::{CatalogueDb, Stats, CATALOGUE_SCHEMA_VERSION};
-pub use data_dir::DataDir;
+pub use data_dir::{DataDir, PointerStamp};
 pub use user_db::UserDb;
