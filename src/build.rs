@@ -127,6 +127,13 @@ pub(crate) struct CodeRows {
     ends: Vec<[usize; 3]>,
 }
 
+/// Where a row of [`CodeRows`] is in its text.
+pub(crate) struct RowSpan {
+    pub(crate) code: std::ops::Range<usize>,
+    pub(crate) label: std::ops::Range<usize>,
+    pub(crate) vals: std::ops::Range<usize>,
+}
+
 impl CodeRows {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
@@ -134,16 +141,27 @@ impl CodeRows {
 
     /// The rows in order: (code, label, values).
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str, &str)> + '_ {
+        self.spans()
+            .map(move |r| (&self.text[r.code], &self.text[r.label], &self.text[r.vals]))
+    }
+
+    /// Where each row's code, label and values are in [`CodeRows::text`].
+    pub(crate) fn spans(&self) -> impl Iterator<Item = RowSpan> + '_ {
         let mut start = 0;
-        self.ends.iter().map(move |[c, l, v]| {
-            let row = (
-                &self.text[start..*c],
-                &self.text[*c..*l],
-                &self.text[*l..*v],
-            );
-            start = *v;
+        self.ends.iter().map(move |&[c, l, v]| {
+            let row = RowSpan {
+                code: start..c,
+                label: c..l,
+                vals: l..v,
+            };
+            start = v;
             row
         })
+    }
+
+    /// The text of every row, one after the other.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
     }
 
     /// Appends a row (`vals` is its values' JSON array).
