@@ -29,6 +29,11 @@
 
 #![warn(missing_docs)]
 
+// Every binary that links the core (CLI, server, desktop app, tests and benches) allocates with
+// mimalloc: see docs/decisions/0011-mimalloc.md.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod api;
 pub mod build;
 pub mod cite;
