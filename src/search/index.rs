@@ -511,6 +511,9 @@ impl tantivy::Document for Doc {
 }
 
 /// The fields of a [`Doc`].
+// A code's iterator is its eleven values inline: it lives on the indexing thread's stack for one
+// document at a time, where boxing it would cost an allocation per code row.
+#[allow(clippy::large_enum_variant)]
 enum DocFields<'a> {
     Built(<TantivyDocument as tantivy::Document>::FieldsValuesIter<'a>),
     Code(CodeFields<'a>),
