@@ -3,40 +3,12 @@
 //! so remembering stems halves the indexing time of the full corpus.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 /// The memo is looked up once per token of the whole corpus (millions at an import): SipHash,
 /// std's default, was a tenth of the stemming filter's time. Keys are our own analysed words,
-/// not an attacker's, so a fast multiplicative hash (FxHash, as rustc and tantivy use) will do.
-#[derive(Default, Clone, Copy)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Memo = HashMap<String, String, BuildHasherDefault<WordHasher>>;
+/// not an attacker's, so FxHash (rustc's and tantivy's fast hash) will do.
+type Memo = HashMap<String, String, rustc_hash::FxBuildHasher>;
 
 /// Above this many distinct words the memo is cleared, to bound memory.
 const MAX_MEMO: usize = 200_000;

@@ -75,8 +75,8 @@ pub(crate) struct Fields {
 
 impl Fields {
     /// The [`NORMALISED`] fields, the text fields BM25 scores.
-    fn normalised(&self) -> Vec<Field> {
-        NORMALISED.iter().map(|n| self.by_name(n)).collect()
+    fn normalised(&self) -> [Field; NORMALISED.len()] {
+        NORMALISED.map(|n| self.by_name(n))
     }
 
     fn by_name(&self, name: &str) -> Field {
@@ -201,7 +201,7 @@ type Counts = [std::sync::atomic::AtomicU64; 7];
 fn count<D: tantivy::Document>(counts: &Counts, f: &Fields, d: &D) {
     use std::sync::atomic::Ordering::Relaxed;
     let normalised = f.normalised();
-    let mut has = [false; 6];
+    let mut has = [false; NORMALISED.len()];
     for (field, _) in d.iter_fields_and_values() {
         if let Some(i) = normalised.iter().position(|n| *n == field) {
             has[i] = true;
@@ -448,7 +448,10 @@ impl tantivy::Document for CodeDoc {
         }
         [
             s(kind, "code"),
-            Some((kind_n, DocValue::Leaf(ReferenceValueLeaf::U64(CODE_KIND)))),
+            Some((
+                kind_n,
+                DocValue::Leaf(ReferenceValueLeaf::U64(CODE_KIND as u64)),
+            )),
             s(id, &self.id),
             s(shown, title),
             s(label_f, title),
@@ -467,8 +470,8 @@ impl tantivy::Document for CodeDoc {
     }
 }
 
-/// `kind_n` of code documents.
-const CODE_KIND: u64 = 4;
+/// `kind_n` of code documents: their place in [`KINDS`] (checked by a test of query.rs).
+pub(crate) const CODE_KIND: u8 = 4;
 
 /// What the indexing thread adds: a document built by the caller, or a code-list row's.
 enum Doc {

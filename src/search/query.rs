@@ -327,7 +327,7 @@ impl std::ops::Deref for Row<'_> {
 
 /// The numbers of the kinds `variable` and `code` in [`KINDS`] (the `kind_n` fast field).
 const KIND_VARIABLE: u8 = 2;
-const KIND_CODE: u8 = 4;
+use super::index::CODE_KIND as KIND_CODE;
 
 /// A facet value, ready to show.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
